@@ -1,0 +1,107 @@
+"""The exceptions that imagenet_versions raises.
+
+Every error the library raises on purpose is an :class:`Error`; each subclass
+also derives from the built-in exception it resembles, so ``except LookupError``
+keeps working in code that does not know this library.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AmbiguousVersionError",
+    "CatalogError",
+    "CategoriesUnknownError",
+    "DownloadError",
+    "Error",
+    "IntegrityError",
+    "LineageError",
+    "ManifestError",
+    "UnknownVersionError",
+    "WordNetUnavailableError",
+]
+
+
+class Error(Exception):
+    """Base class of every error raised by imagenet_versions."""
+
+    __module__ = "imagenet_versions"
+
+
+class UnknownVersionError(Error, LookupError):
+    """No version in the catalog has this id or alias.
+
+    The message names the closest known ids.
+    """
+
+    __module__ = "imagenet_versions"
+
+    def __init__(self, query: str, candidates: tuple[str, ...] = ()) -> None:
+        self.query = query
+        self.candidates = candidates
+        msg = f"unknown version: {query!r}"
+        if candidates:
+            msg += f"; did you mean: {', '.join(candidates)}"
+        super().__init__(msg)
+
+
+class AmbiguousVersionError(Error, LookupError):
+    """An alias names several versions (e.g. ``imagenet-21k``).
+
+    ``candidates`` holds ``(version id, number of categories)`` pairs.
+    """
+
+    __module__ = "imagenet_versions"
+
+    def __init__(self, query: str, candidates: tuple[tuple[str, int | None], ...], why: str = "") -> None:
+        self.query = query
+        self.candidates = candidates
+        listed = ", ".join(
+            f"{vid} ({n:,} classes)" if n is not None else f"{vid} (class count unknown)"
+            for vid, n in candidates
+        )
+        msg = f"ambiguous version: {query!r} may mean {listed}"
+        if why:
+            msg += f"; {why}"
+        super().__init__(msg)
+
+
+class CatalogError(Error, ValueError):
+    """A catalog file (shipped or user-supplied) is malformed."""
+
+    __module__ = "imagenet_versions"
+
+
+class CategoriesUnknownError(Error, LookupError):
+    """A version's category list is not published and cannot be derived."""
+
+    __module__ = "imagenet_versions"
+
+
+class LineageError(Error):
+    """The lineage graph has no derivation path for the request."""
+
+    __module__ = "imagenet_versions"
+
+
+class IntegrityError(Error, OSError):
+    """A downloaded or cached file does not match its pinned sha256."""
+
+    __module__ = "imagenet_versions"
+
+
+class DownloadError(Error, OSError):
+    """A download failed; nothing partial is left in the cache."""
+
+    __module__ = "imagenet_versions"
+
+
+class ManifestError(Error, ValueError):
+    """An image manifest is malformed; the message names file and line."""
+
+    __module__ = "imagenet_versions"
+
+
+class WordNetUnavailableError(Error, LookupError):
+    """The full WordNet 3.0 corpus is needed but not installed."""
+
+    __module__ = "imagenet_versions"

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own empty download cache."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("IMAGENET_VERSIONS_CACHE", str(cache))
+    return cache
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def local_http(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """Serve a temporary folder on 127.0.0.1; yields (base URL, folder)."""
+    root = tmp_path / "served"
+    root.mkdir()
+
+    def handler(*args: object, **kwargs: object) -> _Quiet:
+        return _Quiet(*args, directory=str(root), **kwargs)  # type: ignore[arg-type]
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)  # type: ignore[arg-type]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", root
+    finally:
+        server.shutdown()
+        server.server_close()
