@@ -1,9 +1,22 @@
-"""imagenet_versions: the ImageNet family as a lineage graph."""
+"""imagenet_versions: the ImageNet family as a lineage graph.
+
+>>> import imagenet_versions as iv
+>>> iv.get("ImageNet-1K").id
+'ilsvrc2012'
+>>> d = iv.diff("imagenet-fall11", "imagenet-winter21")
+>>> len(d.categories.removed)
+2674
+
+Importing this package reads nothing and imports neither nltk nor requests;
+the shipped catalog is read on first use.
+"""
 
 from __future__ import annotations
 
 __version__ = "0.1.0.dev0"
 
+from imagenet_versions.catalog import Catalog, Derivation, Disagreement, Version
+from imagenet_versions.diff import CategoryDiff, Event, LabelMap, VersionDiff, diff, label_map
 from imagenet_versions.errors import (
     AmbiguousVersionError,
     CatalogError,
@@ -16,17 +29,93 @@ from imagenet_versions.errors import (
     UnknownVersionError,
     WordNetUnavailableError,
 )
+from imagenet_versions.lineage import (
+    Mismatch,
+    Step,
+    ancestors,
+    common_ancestor,
+    derivation_path,
+    descendants,
+    lineage_graph,
+    verify,
+)
+from imagenet_versions.operations import (
+    Extend,
+    Filter,
+    Operation,
+    Recollect,
+    Reindex,
+    Relabel,
+    Subset,
+    Transform,
+)
 
 __all__ = [
     "AmbiguousVersionError",
+    "Catalog",
     "CatalogError",
     "CategoriesUnknownError",
+    "CategoryDiff",
+    "Derivation",
+    "Disagreement",
     "DownloadError",
     "Error",
+    "Event",
+    "Extend",
+    "Filter",
     "IntegrityError",
+    "LabelMap",
     "LineageError",
     "ManifestError",
+    "Mismatch",
+    "Operation",
+    "Recollect",
+    "Reindex",
+    "Relabel",
+    "Step",
+    "Subset",
+    "Transform",
     "UnknownVersionError",
+    "Version",
+    "VersionDiff",
     "WordNetUnavailableError",
     "__version__",
+    "ancestors",
+    "categories",
+    "common_ancestor",
+    "derivation_path",
+    "descendants",
+    "diff",
+    "get",
+    "label_map",
+    "lineage",
+    "lineage_graph",
+    "resolve",
+    "verify",
+    "versions",
 ]
+
+
+def versions() -> list[Version]:
+    """Every version of the shipped catalog, in catalog order."""
+    return list(Catalog.default())
+
+
+def get(version: str) -> Version:
+    """The :class:`Version` for an id or alias (``"in1k"``, ``"ILSVRC-2012"``, ...)."""
+    return Catalog.default().get(version)
+
+
+def resolve(version: str) -> str:
+    """The canonical id for an id or alias."""
+    return Catalog.default().resolve(version)
+
+
+def categories(version: str) -> tuple[str, ...]:
+    """A version's categories (wnids) in label-index order."""
+    return Catalog.default().categories(version)
+
+
+def lineage() -> "networkx.DiGraph":  # type: ignore[name-defined]  # noqa: F821, UP037
+    """The frozen networkx graph of the whole family (same as :func:`lineage_graph`)."""
+    return lineage_graph()

@@ -35,12 +35,14 @@ class UnknownVersionError(Error, LookupError):
 
     __module__ = "imagenet_versions"
 
-    def __init__(self, query: str, candidates: tuple[str, ...] = ()) -> None:
+    def __init__(self, query: str, candidates: tuple[str, ...] = (), known: tuple[str, ...] = ()) -> None:
         self.query = query
         self.candidates = candidates
         msg = f"unknown version: {query!r}"
         if candidates:
             msg += f"; did you mean: {', '.join(candidates)}"
+        elif known:
+            msg += f"; known versions: {', '.join(known)}"
         super().__init__(msg)
 
 

@@ -1,0 +1,351 @@
+"""Command-line interface: ``imagenet-versions`` / ``python -m imagenet_versions``.
+
+Every subcommand prints a human-readable table by default and one JSON document
+with ``--json``. Errors (an unknown or ambiguous version id, bad arguments)
+print one line on stderr and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
+
+from imagenet_versions.catalog import Catalog
+from imagenet_versions.errors import Error
+from imagenet_versions.operations import Filter
+
+PROG = "imagenet-versions"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _emit_json(doc: Any) -> None:
+    json.dump(doc, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+def _table(rows: Sequence[Sequence[Any]], header: Sequence[str]) -> str:
+    cells = [[str(c) for c in header]] + [["" if c is None else str(c) for c in r] for r in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    out = []
+    for k, r in enumerate(cells):
+        out.append("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
+        if k == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return "\n".join(out)
+
+
+def _fmt(n: int | None) -> str:
+    return "?" if n is None else f"{n:,}"
+
+
+def _withheld(cat: Catalog) -> set[str]:
+    """Ids whose labels a filter on record removed as offensive: shown by id only.
+
+    Offensive labels are data for the features that report them (``survivors``,
+    ``trace``); plain listings do not print them unless ``--show-offensive``.
+    """
+    out: set[str] = set()
+    for e in cat.edges:
+        for op in e.ops:
+            if isinstance(op, Filter):
+                out |= {w for w, r in op.removed.items() if r.startswith("unsafe:offensive")}
+    return out
+
+
+def _namer(cat: Catalog, show_offensive: bool) -> Callable[[str], str]:
+    hidden = set() if show_offensive else _withheld(cat)
+
+    def name(w: str) -> str:
+        return "[label withheld: offensive]" if w in hidden else cat.name_of(w)
+
+    return name
+
+
+# ---------------------------------------------------------------- subcommands
+
+
+def cmd_list(cat: Catalog, args: argparse.Namespace) -> int:
+    rows = []
+    docs = []
+    for v in cat:
+        n = len(cat.categories(v.id)) if cat.has_categories(v.id) else None
+        parents = [e.parent for e in cat.parents(v.id)]
+        docs.append(
+            {
+                "id": v.id,
+                "name": v.name,
+                "aliases": list(v.aliases),
+                "year": v.year,
+                "num_categories": n,
+                "category_status": v.category_status,
+                "parents": parents,
+            }
+        )
+        rows.append((v.id, _fmt(n), v.category_status, ", ".join(parents) or "-", v.name))
+    if args.json:
+        _emit_json(docs)
+    else:
+        print(_table(rows, ("id", "classes", "categories", "parents", "name")))
+    return 0
+
+
+def cmd_show(cat: Catalog, args: argparse.Namespace) -> int:
+    v = cat.get(args.version)
+    cats = cat.categories(v.id) if cat.has_categories(v.id) else None
+    parents = [e.to_dict() for e in cat.parents(v.id)]
+    children = [e.child for e in cat.edges if e.parent == v.id]
+    doc = {
+        "id": v.id,
+        "name": v.name,
+        "aliases": list(v.aliases),
+        "year": v.year,
+        "citation": v.citation,
+        "homepage": v.homepage,
+        "licence": v.licence,
+        "category_status": v.category_status,
+        "categories_source": v.categories_source,
+        "categories": list(cats) if cats is not None else None,
+        "counts": {
+            "categories": len(cats) if cats is not None else None,
+            "categories_declared": v.num_categories,
+            "categories_declared_source": v.num_categories_source,
+            "images": dict(v.images),
+            "images_source": v.images_source,
+        },
+        "notes": list(v.notes),
+        "disagreements": [
+            {"what": d.what, "values": [{"value": x, "source": s} for x, s in d.values], "note": d.note}
+            for d in v.disagreements
+        ],
+        "parents": parents,
+        "children": children,
+    }
+    if args.json:
+        _emit_json(doc)
+        return 0
+    name = _namer(cat, args.show_offensive)
+    print(f"{v.id}: {v.name}")
+    if v.aliases:
+        print(f"  aliases:    {', '.join(v.aliases)}")
+    print(f"  year:       {v.year or '?'}")
+    print(f"  citation:   {v.citation}")
+    print(f"  homepage:   {v.homepage}")
+    print(f"  licence:    {v.licence}")
+    print(f"  categories: {_fmt(len(cats) if cats is not None else None)} ({v.category_status})")
+    if v.categories_source:
+        print(f"              {v.categories_source}")
+    if v.num_categories is not None:
+        print(f"  declared:   {v.num_categories:,} classes ({v.num_categories_source})")
+    if v.images:
+        imgs = ", ".join(f"{k} {n:,}" for k, n in v.images.items())
+        print(f"  images:     {imgs} ({v.images_source})")
+    for d in v.disagreements:
+        vals = "; ".join(f"{x:,} ({s})" if isinstance(x, int) else f"{x} ({s})" for x, s in d.values)
+        print(f"  sources disagree on {d.what}: {vals}" + (f". {d.note}" if d.note else ""))
+    for n in v.notes:
+        print(f"  note: {n}")
+    for e in cat.parents(v.id):
+        print(f"  derived from {e.parent} by {e.op}: {e.describe()}")
+    if children:
+        print(f"  children:   {', '.join(children)}")
+    if cats is not None:
+        shown = cats if args.all else cats[: args.limit]
+        print(f"  first {len(shown)} of {len(cats):,} categories (label index, wnid, name):" if not args.all else "  categories:")
+        for i, w in enumerate(shown):
+            print(f"    {i:>5}  {w}  {name(w)}")
+    return 0
+
+
+def _wnid_rows(d_ids: Sequence[str], name: Callable[[str], str], explain: Callable[[str], Any], limit: int | None) -> list[str]:
+    shown = d_ids if limit is None else d_ids[:limit]
+    lines = []
+    for w in shown:
+        ev = explain(w)
+        why = f"  <- {ev[0]}" if ev else ""
+        lines.append(f"    {w}  {name(w)}{why}")
+    if limit is not None and len(d_ids) > limit:
+        lines.append(f"    ... {len(d_ids) - limit:,} more (use --all)")
+    return lines
+
+
+def cmd_diff(cat: Catalog, args: argparse.Namespace) -> int:
+    from imagenet_versions.diff import diff
+
+    d = diff(args.a, args.b, catalog=cat)
+    if args.json:
+        _emit_json(d.to_dict())
+        return 0
+    c = d.categories
+    name = _namer(cat, args.show_offensive)
+    limit = None if args.all else args.limit
+    print(f"{d.a} -> {d.b}")
+    if d.path is None:
+        print("  no derivation path: the two versions share no ancestor")
+    else:
+        print("  path:")
+        for s in d.path:
+            arrow = "up  " if s.direction == "up" else "down"
+            print(f"    {arrow} {s.derivation.parent} -> {s.derivation.child}: {s.derivation.describe()}")
+    print(f"  categories: {len(c.added):,} added, {len(c.removed):,} removed, {c.common_count:,} common, {len(c.relabelled):,} relabelled")
+    if c.removed:
+        print(f"  removed ({len(c.removed):,}):")
+        print("\n".join(_wnid_rows(c.removed, name, c.explain, limit)))
+    if c.added:
+        print(f"  added ({len(c.added):,}):")
+        print("\n".join(_wnid_rows(c.added, name, c.explain, limit)))
+    if c.relabelled:
+        print(f"  relabelled ({len(c.relabelled):,}):")
+        pairs = c.relabelled if limit is None else c.relabelled[:limit]
+        for x, y in pairs:
+            print(f"    {x} {name(x)}  ->  {y} {name(y)}")
+        if limit is not None and len(c.relabelled) > limit:
+            print(f"    ... {len(c.relabelled) - limit:,} more (use --all)")
+    return 0
+
+
+def cmd_label_map(cat: Catalog, args: argparse.Namespace) -> int:
+    from imagenet_versions.diff import label_map
+
+    m = label_map(args.a, args.b, catalog=cat)
+    if args.json:
+        _emit_json(m.to_dict())
+        return 0
+    ca = cat.categories(m.a)
+    name = _namer(cat, args.show_offensive)
+    n = sum(j is not None for _, j in m.mapping)
+    print(f"{m.a} -> {m.b}: {n:,} of {len(m.mapping):,} labels mapped")
+    rows = [(i, "-" if j is None else j, ca[i], name(ca[i])) for i, j in (m.mapping if args.all else m.mapping[: args.limit])]
+    print(_table(rows, (f"index in {m.a}", f"index in {m.b}", "wnid", "name")))
+    if not args.all and len(m.mapping) > args.limit:
+        print(f"... {len(m.mapping) - args.limit:,} more rows (use --all)")
+    if m.unmapped:
+        print(f"no counterpart in {m.b} ({len(m.unmapped):,}):")
+        for w, why in list(m.unmapped.items())[: None if args.all else args.limit]:
+            print(f"  {w}  {why}")
+    if m.b_without_source:
+        print(f"{len(m.b_without_source):,} classes of {m.b} have no source class in {m.a}")
+    return 0
+
+
+def cmd_lineage(cat: Catalog, args: argparse.Namespace) -> int:
+    from imagenet_versions.render import select_versions, to_dot, to_mermaid
+
+    scope = "ancestors" if args.ancestors and not args.descendants else "descendants" if args.descendants and not args.ancestors else "both"
+    if args.json:
+        ids = select_versions(args.version, scope=scope, to=args.to, catalog=cat)
+        keep = set(ids)
+        _emit_json(
+            {
+                "nodes": ids,
+                "edges": [e.to_dict() for e in cat.edges if e.parent in keep and e.child in keep],
+            }
+        )
+        return 0
+    render = to_dot if args.format == "dot" else to_mermaid
+    sys.stdout.write(render(args.version, scope=scope, to=args.to, catalog=cat))
+    return 0
+
+
+def cmd_verify(cat: Catalog, args: argparse.Namespace) -> int:
+    from imagenet_versions.lineage import verify
+
+    ms = verify(cat)
+    checked = sum(1 for e in cat.edges if cat.get(e.child).category_status in ("published", "reconstructed"))
+    if args.json:
+        _emit_json(
+            {
+                "edges_checked": checked,
+                "mismatches": [
+                    {"from": m.parent, "to": m.child, "kind": m.kind, "wnid": m.wnid, "documented": m.documented, "note": m.note}
+                    for m in ms
+                ],
+            }
+        )
+    else:
+        print(f"checked {checked} edges whose child has a published list: {len(ms)} mismatch(es)")
+        for m in ms:
+            print(f"  {m}")
+    undocumented = [m for m in ms if not m.documented]
+    return 1 if undocumented else 0
+
+
+# ---------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--json", action="store_true", help="print one JSON document")
+    shown = argparse.ArgumentParser(add_help=False)
+    shown.add_argument("--limit", type=int, default=20, help="rows to show per list (default 20)")
+    shown.add_argument("--all", action="store_true", help="show every row")
+    shown.add_argument(
+        "--show-offensive",
+        action="store_true",
+        help="print labels that a filter removed as offensive (withheld by default)",
+    )
+
+    p = _Parser(prog=PROG, description="The ImageNet family as a lineage graph.")
+    p.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+
+    s = sub.add_parser("list", parents=[common], help="list every version")
+    s.set_defaults(func=cmd_list)
+
+    s = sub.add_parser("show", parents=[common, shown], help="show one version")
+    s.add_argument("version", metavar="ID")
+    s.set_defaults(func=cmd_show)
+
+    s = sub.add_parser("diff", parents=[common, shown], help="category difference between two versions")
+    s.add_argument("a", metavar="A")
+    s.add_argument("b", metavar="B")
+    s.set_defaults(func=cmd_diff)
+
+    s = sub.add_parser("label-map", parents=[common, shown], help="map label indices of A to B")
+    s.add_argument("a", metavar="A")
+    s.add_argument("b", metavar="B")
+    s.set_defaults(func=cmd_label_map)
+
+    s = sub.add_parser("lineage", parents=[common], help="Mermaid or DOT text of the family or part of it")
+    s.add_argument("version", metavar="ID", nargs="?", help="only this version's ancestors and descendants")
+    s.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
+    s.add_argument("--ancestors", action="store_true", help="only ID and its ancestors")
+    s.add_argument("--descendants", action="store_true", help="only ID and its descendants")
+    s.add_argument("--to", metavar="B", help="only the path from ID to B")
+    s.set_defaults(func=cmd_lineage)
+
+    s = sub.add_parser("verify", parents=[common], help="check every edge against the published lists")
+    s.set_defaults(func=cmd_verify)
+    return p
+
+
+def _version() -> str:
+    from imagenet_versions import __version__
+
+    return __version__
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "command", None) == "lineage" and (args.ancestors or args.descendants or args.to) and not args.version:
+        parser.exit(2, f"{PROG}: error: --ancestors, --descendants and --to need a version ID (see --help)\n")
+    try:
+        return int(args.func(Catalog.default(), args))
+    except Error as exc:
+        sys.stderr.write(f"{PROG}: error: {exc}\n")
+        return 2
+    except BrokenPipeError:  # e.g. `| head`
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,296 @@
+"""Differences between ANY two versions, explained by the operations on the path.
+
+:func:`diff` walks the derivation path from ``a`` up to the common ancestor and
+down to ``b`` (see :func:`imagenet_versions.lineage.derivation_path`), applies
+each operation in turn, and records for every class that differs the edge and
+operation where it was dropped or introduced. :func:`label_map` maps label
+indices between two versions through the same path, relabels included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from attrs import field, frozen
+
+from imagenet_versions.catalog import Catalog
+from imagenet_versions.errors import LineageError
+from imagenet_versions.lineage import Step, derivation_path
+from imagenet_versions.operations import Relabel
+
+__all__ = ["CategoryDiff", "Event", "LabelMap", "VersionDiff", "diff", "label_map"]
+
+
+@frozen
+class Event:
+    """What one operation on one edge did to one class.
+
+    ``effect`` is relative to the edge read parent -> child: ``dropped`` (the
+    class is in the parent, not in the child) or ``introduced`` (the reverse).
+    ``op`` is the operation kind, or ``published-list`` where the child's
+    published list differs from what the operations produce (a verify mismatch).
+    """
+
+    wnid: str
+    parent: str
+    child: str
+    op: str
+    effect: Literal["dropped", "introduced"]
+    reason: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "version": self.child,
+            "from": self.parent,
+            "to": self.child,
+            "op": self.op,
+            "effect": self.effect,
+            "reason": self.reason,
+        }
+
+    def __str__(self) -> str:
+        return f"{self.effect} by {self.op} on {self.parent} -> {self.child}: {self.reason}"
+
+
+@frozen
+class CategoryDiff:
+    """Category-level difference from version ``a`` to version ``b``.
+
+    ``removed``: in ``a``, not in ``b``; ``added``: in ``b``, not in ``a``
+    (each in its version's label order); ``common``: in both; ``relabelled``:
+    ``(wnid in a, label in b)`` pairs linked by a relabel on the path (those
+    classes are in neither ``removed`` nor ``added``). ``explanations`` maps each
+    added or removed wnid to the events on the path that caused it.
+    """
+
+    a: str
+    b: str
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    common: frozenset[str] = field(repr=False)
+    relabelled: tuple[tuple[str, str], ...] = ()
+    explanations: Mapping[str, tuple[Event, ...]] = field(factory=dict, repr=False, hash=False)
+
+    @property
+    def common_count(self) -> int:
+        return len(self.common)
+
+    def explain(self, wnid: str) -> tuple[Event, ...]:
+        """The events that explain why ``wnid`` differs (empty if it does not)."""
+        return self.explanations.get(wnid, ())
+
+    def __repr__(self) -> str:
+        return (
+            f"<CategoryDiff {self.a} -> {self.b}: +{len(self.added):,} added, -{len(self.removed):,} removed, "
+            f"{len(self.common):,} common, {len(self.relabelled):,} relabelled>"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "added": list(self.added),
+            "removed": list(self.removed),
+            "common_count": self.common_count,
+            "relabelled": [list(p) for p in self.relabelled],
+            "explanations": {w: [e.to_dict() for e in ev] for w, ev in self.explanations.items()},
+        }
+
+
+@frozen
+class VersionDiff:
+    """The difference between two versions: categories, and the path that explains it.
+
+    ``images`` is ``None`` until image manifests are compared.
+    """
+
+    a: str
+    b: str
+    categories: CategoryDiff
+    path: tuple[Step, ...] | None
+    images: Any = None
+
+    def __repr__(self) -> str:
+        via = " -> ".join([self.path[0].source, *(s.target for s in self.path)]) if self.path else "no path"
+        return f"<VersionDiff {self.a} -> {self.b} via {via}: {self.categories!r}>"
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "a": self.a,
+            "b": self.b,
+            "categories": self.categories.to_dict(),
+            "path": [s.to_dict() for s in self.path] if self.path is not None else None,
+        }
+        if self.images is not None:
+            out["images"] = self.images.to_dict()
+        return out
+
+
+@frozen
+class LabelMap:
+    """Label indices of ``a`` mapped to label indices of ``b``.
+
+    ``mapping[i] == (i, j)`` where ``j`` is ``b``'s index of the same class (or
+    of the class it is relabelled to), or ``None`` where ``b`` has no
+    counterpart; ``unmapped`` says why for each such wnid of ``a``, and
+    ``b_without_source`` lists ``b``'s classes that no class of ``a`` maps to.
+    """
+
+    a: str
+    b: str
+    mapping: tuple[tuple[int, int | None], ...]
+    unmapped: Mapping[str, str] = field(factory=dict, hash=False)
+    b_without_source: tuple[str, ...] = ()
+
+    def indices(self) -> list[int | None]:
+        """``[j for (i, j) in mapping]``: index ``i`` of a's head goes to b's index."""
+        return [j for _, j in self.mapping]
+
+    def __repr__(self) -> str:
+        n = sum(j is not None for _, j in self.mapping)
+        return f"<LabelMap {self.a} -> {self.b}: {n:,} of {len(self.mapping):,} mapped>"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "a": self.a,
+            "b": self.b,
+            "mapping": [list(p) for p in self.mapping],
+            "unmapped": dict(self.unmapped),
+            "b_without_source": list(self.b_without_source),
+        }
+
+
+def _cat(catalog: Catalog | None) -> Catalog:
+    return catalog if catalog is not None else Catalog.default()
+
+
+def _edge_states(cat: Catalog, step: Step) -> list[tuple[str, tuple[str, ...]]]:
+    """States along one edge read parent -> child: (op kind, categories after it)."""
+    d = step.derivation
+    states = [("", cat.categories(d.parent))]
+    for op in d.ops:
+        states.append((op.kind, op.apply(states[-1][1])))
+    published = cat.categories(d.child)
+    if published != states[-1][1]:
+        states.append(("published-list", published))
+    return states
+
+
+def _events(cat: Catalog, path: list[Step], wanted: set[str]) -> dict[str, list[Event]]:
+    out: dict[str, list[Event]] = {}
+    for step in path:
+        d = step.derivation
+        states = _edge_states(cat, step)
+        for i in range(1, len(states)):
+            kind, after = states[i]
+            before_set, after_set = set(states[i - 1][1]), set(after)
+            op = d.ops[i - 1] if i - 1 < len(d.ops) else None
+            for w in wanted & (before_set ^ after_set):
+                effect: Literal["dropped", "introduced"] = "dropped" if w in before_set else "introduced"
+                if op is not None:
+                    reason = op.why(w)
+                else:
+                    reason = d.known_mismatches.get(w) or "the published list differs from what the operations produce"
+                out.setdefault(w, []).append(Event(w, d.parent, d.child, kind, effect, reason))
+    return out
+
+
+def _relabel_targets(cat: Catalog, path: list[Step], start: tuple[str, ...]) -> dict[str, set[str]]:
+    """For each class of ``a``, the labels it reaches through the path's relabels."""
+    reach = {w: {w} for w in start}
+    for step in path:
+        d = step.derivation
+        ops = d.ops if step.direction == "down" else tuple(reversed(d.ops))
+        if not any(isinstance(o, Relabel) and o.level == "categories" for o in ops):
+            continue
+        states = _edge_states(cat, step)
+        for j, op in enumerate(ops):
+            if not (isinstance(op, Relabel) and op.level == "categories"):
+                continue
+            if step.direction == "down":
+                fwd = op.mapping
+                reach = {w: {fwd.get(x, x) for x in xs} for w, xs in reach.items()}
+            else:
+                idx = len(d.ops) - 1 - j  # position of this op in parent -> child order
+                before = states[idx][1]
+                inv: dict[str, set[str]] = {}
+                for x in before:
+                    if x in op.mapping:
+                        inv.setdefault(op.mapping[x], set()).add(x)
+                reach = {w: set().union(*(inv.get(x, {x}) for x in xs)) for w, xs in reach.items()}
+    return reach
+
+
+def diff(a: str, b: str, *, catalog: Catalog | None = None) -> VersionDiff:
+    """The category difference from ``a`` to ``b``, explained by the path between them.
+
+    Args:
+        a, b: version ids or aliases.
+        catalog: defaults to the shipped catalog.
+
+    Raises:
+        UnknownVersionError, AmbiguousVersionError: for a bad id.
+        CategoriesUnknownError: a version's categories are not known.
+
+    >>> d = diff("imagenet-fall11", "imagenet-winter21")
+    >>> len(d.categories.removed), len(d.categories.added)
+    (2674, 0)
+    """
+    cat = _cat(catalog)
+    a, b = cat.resolve(a), cat.resolve(b)
+    ca, cb = cat.categories(a), cat.categories(b)
+    try:
+        path: list[Step] | None = derivation_path(a, b, cat)
+    except LineageError:
+        path = None
+    sa, sb = set(ca), set(cb)
+    pairs: list[tuple[str, str]] = []
+    if path:
+        reach = _relabel_targets(cat, path, ca)
+        pairs = [(w, t) for w in ca for t in sorted(reach[w]) if t != w and t in sb]
+    relabelled_a = {p[0] for p in pairs}
+    relabelled_b = {p[1] for p in pairs}
+    removed = tuple(w for w in ca if w not in sb and w not in relabelled_a)
+    added = tuple(w for w in cb if w not in sa and w not in relabelled_b)
+    events = _events(cat, path, set(removed) | set(added)) if path else {}
+    cd = CategoryDiff(
+        a, b, added, removed, frozenset(sa & sb), tuple(pairs), {w: tuple(ev) for w, ev in events.items()}
+    )
+    return VersionDiff(a, b, cd, tuple(path) if path is not None else None)
+
+
+def label_map(a: str, b: str, *, catalog: Catalog | None = None) -> LabelMap:
+    """Map ``a``'s label indices to ``b``'s.
+
+    A class maps to the same wnid in ``b``, or to the single label a relabel on
+    the path gives it (BREEDS, ImageNet-9). A class with no counterpart
+    (ILSVRC-2012's teddy bear in Google's 21,843 head) maps to ``None`` and is
+    listed in ``unmapped`` with the reason.
+
+    >>> label_map("imagenet-a", "ilsvrc2012").indices()[:3]
+    [6, 11, 13]
+    """
+    cat = _cat(catalog)
+    d = diff(a, b, catalog=cat)
+    ca, cb = cat.categories(d.a), cat.categories(d.b)
+    index_b = {w: j for j, w in enumerate(cb)}
+    targets: dict[str, list[str]] = {}
+    for x, t in d.categories.relabelled:
+        targets.setdefault(x, []).append(t)
+    mapping: list[tuple[int, int | None]] = []
+    unmapped: dict[str, str] = {}
+    hit: set[int] = set()
+    for i, w in enumerate(ca):
+        j: int | None = index_b.get(w)
+        if j is None and len(targets.get(w, ())) == 1:
+            j = index_b[targets[w][0]]
+        if j is None:
+            if w in targets:
+                unmapped[w] = f"maps to {len(targets[w])} classes of {d.b} (one-to-many relabel)"
+            else:
+                ev = d.categories.explain(w)
+                unmapped[w] = f"no counterpart in {d.b}" + (f": {ev[0]}" if ev else "")
+        else:
+            hit.add(j)
+        mapping.append((i, j))
+    orphans = tuple(w for j, w in enumerate(cb) if j not in hit)
+    return LabelMap(d.a, d.b, tuple(mapping), unmapped, orphans)

@@ -1,0 +1,188 @@
+"""The lineage graph: versions as nodes, derivations as edges (networkx).
+
+Graph queries follow networkx's names and return types: :func:`ancestors` and
+:func:`descendants` return sets, :func:`derivation_path` a list, and
+:func:`lineage_graph` a frozen :class:`networkx.DiGraph`.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING, Any, Literal
+
+from attrs import frozen
+
+from imagenet_versions.catalog import Catalog, Derivation, apply_ops
+from imagenet_versions.errors import CategoriesUnknownError, LineageError
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = [
+    "Mismatch",
+    "Step",
+    "ancestors",
+    "common_ancestor",
+    "derivation_path",
+    "descendants",
+    "lineage_graph",
+    "verify",
+]
+
+
+def _cat(catalog: Catalog | None) -> Catalog:
+    return catalog if catalog is not None else Catalog.default()
+
+
+@functools.lru_cache(maxsize=8)
+def _graph(catalog: Catalog) -> nx.DiGraph:
+    import networkx as nx  # imported on first use: keeps `import imagenet_versions` light
+
+    g = nx.DiGraph()
+    for v in catalog:
+        g.add_node(v.id, version=v)
+    for e in catalog.edges:
+        g.add_edge(e.parent, e.child, derivation=e)
+    if not nx.is_directed_acyclic_graph(g):
+        cycle = nx.find_cycle(g)
+        msg = f"the lineage graph has a cycle: {cycle}"
+        raise LineageError(msg)
+    return nx.freeze(g)
+
+
+def lineage_graph(catalog: Catalog | None = None) -> nx.DiGraph:
+    """The frozen lineage graph.
+
+    Nodes are version ids with a ``version`` attribute (:class:`Version`); edges
+    carry a ``derivation`` attribute (:class:`Derivation`). Changing it raises
+    ``networkx.NetworkXError("Frozen graph can't be modified")``; use ``.copy()``.
+    """
+    return _graph(_cat(catalog))
+
+
+def ancestors(version: str, catalog: Catalog | None = None) -> set[str]:
+    """Ids of the versions ``version`` derives from, transitively."""
+    import networkx as nx
+
+    cat = _cat(catalog)
+    return set(nx.ancestors(lineage_graph(cat), cat.resolve(version)))
+
+
+def descendants(version: str, catalog: Catalog | None = None) -> set[str]:
+    """Ids of the versions derived from ``version``, transitively."""
+    import networkx as nx
+
+    cat = _cat(catalog)
+    return set(nx.descendants(lineage_graph(cat), cat.resolve(version)))
+
+
+def common_ancestor(a: str, b: str, catalog: Catalog | None = None) -> str:
+    """The lowest common ancestor of two versions (a version is its own ancestor).
+
+    Raises:
+        LineageError: the two versions share no ancestor.
+    """
+    import networkx as nx
+
+    cat = _cat(catalog)
+    a, b = cat.resolve(a), cat.resolve(b)
+    lca = nx.lowest_common_ancestor(lineage_graph(cat), a, b)
+    if lca is None:
+        msg = f"{a!r} and {b!r} share no ancestor in the lineage graph"
+        raise LineageError(msg)
+    return str(lca)
+
+
+@frozen
+class Step:
+    """One edge on a path, walked ``down`` (parent to child) or ``up`` (child to parent)."""
+
+    derivation: Derivation
+    direction: Literal["up", "down"]
+
+    @property
+    def source(self) -> str:
+        return self.derivation.child if self.direction == "up" else self.derivation.parent
+
+    @property
+    def target(self) -> str:
+        return self.derivation.parent if self.direction == "up" else self.derivation.child
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.derivation.to_dict(), "direction": self.direction}
+
+
+def derivation_path(a: str, b: str, catalog: Catalog | None = None) -> list[Step]:
+    """The edges from ``a`` up to the common ancestor, then down to ``b``.
+
+    >>> [ (s.source, s.target, s.direction) for s in derivation_path("imagenet-a", "imagenet-r")]
+    [('imagenet-a', 'ilsvrc2012', 'up'), ('ilsvrc2012', 'imagenet-r', 'down')]
+    """
+    import networkx as nx
+
+    cat = _cat(catalog)
+    a, b = cat.resolve(a), cat.resolve(b)
+    g = lineage_graph(cat)
+    c = common_ancestor(a, b, cat)
+    up = nx.shortest_path(g, c, a)
+    down = nx.shortest_path(g, c, b)
+    steps = [Step(g.edges[p, q]["derivation"], "up") for p, q in reversed(list(zip(up, up[1:], strict=False)))]
+    steps += [Step(g.edges[p, q]["derivation"], "down") for p, q in zip(down, down[1:], strict=False)]
+    return steps
+
+
+@frozen
+class Mismatch:
+    """A disagreement between an edge's operations and the child's published list.
+
+    ``kind`` is ``missing`` (in the published list, not produced by the
+    operations), ``extra`` (produced, not published) or ``order`` (same
+    classes, different label order). ``documented`` is true when the catalog
+    records this mismatch as known, with ``note``.
+    """
+
+    parent: str
+    child: str
+    kind: Literal["missing", "extra", "order"]
+    wnid: str | None
+    documented: bool
+    note: str = ""
+
+    def __str__(self) -> str:
+        what = {
+            "missing": f"{self.wnid} is in {self.child} but the operations of {self.parent} -> {self.child} do not produce it",
+            "extra": f"{self.wnid} is produced by {self.parent} -> {self.child} but is not in the published {self.child}",
+            "order": f"{self.child}: the label order differs from what {self.parent} -> {self.child} produces",
+        }[self.kind]
+        return what + (f" (known: {self.note})" if self.documented else "")
+
+
+def verify(catalog: Catalog | None = None) -> list[Mismatch]:
+    """Check every edge whose child has a published or reconstructed list.
+
+    Applies the edge's operations to the parent's categories and compares the
+    result with the child's list, class by class and in label order. Every
+    mismatch is returned, documented ones included (ILSVRC-2012's teddy bear).
+    """
+    cat = _cat(catalog)
+    out: list[Mismatch] = []
+    for e in cat.edges:
+        child = cat.get(e.child)
+        if child.category_status not in ("published", "reconstructed"):
+            continue
+        try:
+            parent_cats = cat.categories(e.parent)
+        except CategoriesUnknownError:
+            continue
+        produced = apply_ops(e.ops, parent_cats)
+        published = cat.categories(e.child)
+        pset, cset = set(produced), set(published)
+        for w in published:
+            if w not in pset:
+                out.append(Mismatch(e.parent, e.child, "missing", w, w in e.known_mismatches, e.known_mismatches.get(w, "")))
+        for w in produced:
+            if w not in cset:
+                out.append(Mismatch(e.parent, e.child, "extra", w, w in e.known_mismatches, e.known_mismatches.get(w, "")))
+        if pset == cset and produced != published:
+            out.append(Mismatch(e.parent, e.child, "order", None, False))
+    return out
