@@ -159,13 +159,19 @@ def cmd_show(cat: Catalog, args: argparse.Namespace) -> int:
         print(f"  children:   {', '.join(children)}")
     if cats is not None:
         shown = cats if args.all else cats[: args.limit]
-        print(f"  first {len(shown)} of {len(cats):,} categories (label index, wnid, name):" if not args.all else "  categories:")
+        print(
+            f"  first {len(shown)} of {len(cats):,} categories (label index, wnid, name):"
+            if not args.all
+            else "  categories:"
+        )
         for i, w in enumerate(shown):
             print(f"    {i:>5}  {w}  {name(w)}")
     return 0
 
 
-def _wnid_rows(d_ids: Sequence[str], name: Callable[[str], str], explain: Callable[[str], Any], limit: int | None) -> list[str]:
+def _wnid_rows(
+    d_ids: Sequence[str], name: Callable[[str], str], explain: Callable[[str], Any], limit: int | None
+) -> list[str]:
     shown = d_ids if limit is None else d_ids[:limit]
     lines = []
     for w in shown:
@@ -195,7 +201,10 @@ def cmd_diff(cat: Catalog, args: argparse.Namespace) -> int:
         for s in d.path:
             arrow = "up  " if s.direction == "up" else "down"
             print(f"    {arrow} {s.derivation.parent} -> {s.derivation.child}: {s.derivation.describe()}")
-    print(f"  categories: {len(c.added):,} added, {len(c.removed):,} removed, {c.common_count:,} common, {len(c.relabelled):,} relabelled")
+    print(
+        f"  categories: {len(c.added):,} added, {len(c.removed):,} removed, "
+        f"{c.common_count:,} common, {len(c.relabelled):,} relabelled"
+    )
     if c.removed:
         print(f"  removed ({len(c.removed):,}):")
         print("\n".join(_wnid_rows(c.removed, name, c.explain, limit)))
@@ -223,7 +232,10 @@ def cmd_label_map(cat: Catalog, args: argparse.Namespace) -> int:
     name = _namer(cat, args.show_offensive)
     n = sum(j is not None for _, j in m.mapping)
     print(f"{m.a} -> {m.b}: {n:,} of {len(m.mapping):,} labels mapped")
-    rows = [(i, "-" if j is None else j, ca[i], name(ca[i])) for i, j in (m.mapping if args.all else m.mapping[: args.limit])]
+    rows = [
+        (i, "-" if j is None else j, ca[i], name(ca[i]))
+        for i, j in (m.mapping if args.all else m.mapping[: args.limit])
+    ]
     print(_table(rows, (f"index in {m.a}", f"index in {m.b}", "wnid", "name")))
     if not args.all and len(m.mapping) > args.limit:
         print(f"... {len(m.mapping) - args.limit:,} more rows (use --all)")
@@ -239,7 +251,13 @@ def cmd_label_map(cat: Catalog, args: argparse.Namespace) -> int:
 def cmd_lineage(cat: Catalog, args: argparse.Namespace) -> int:
     from imagenet_versions.render import select_versions, to_dot, to_mermaid
 
-    scope = "ancestors" if args.ancestors and not args.descendants else "descendants" if args.descendants and not args.ancestors else "both"
+    scope = (
+        "ancestors"
+        if args.ancestors and not args.descendants
+        else "descendants"
+        if args.descendants and not args.ancestors
+        else "both"
+    )
     if args.json:
         ids = select_versions(args.version, scope=scope, to=args.to, catalog=cat)
         keep = set(ids)
@@ -265,7 +283,14 @@ def cmd_verify(cat: Catalog, args: argparse.Namespace) -> int:
             {
                 "edges_checked": checked,
                 "mismatches": [
-                    {"from": m.parent, "to": m.child, "kind": m.kind, "wnid": m.wnid, "documented": m.documented, "note": m.note}
+                    {
+                        "from": m.parent,
+                        "to": m.child,
+                        "kind": m.kind,
+                        "wnid": m.wnid,
+                        "documented": m.documented,
+                        "note": m.note,
+                    }
                     for m in ms
                 ],
             }
@@ -335,9 +360,13 @@ def _version() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
-    if getattr(args, "command", None) == "lineage" and (args.ancestors or args.descendants or args.to) and not args.version:
-        parser.exit(2, f"{PROG}: error: --ancestors, --descendants and --to need a version ID (see --help)\n")
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a usage error already printed
+        return int(exc.code or 0)
+    if args.command == "lineage" and (args.ancestors or args.descendants or args.to) and not args.version:
+        sys.stderr.write(f"{PROG}: error: --ancestors, --descendants and --to need a version ID (see --help)\n")
+        return 2
     try:
         return int(args.func(Catalog.default(), args))
     except Error as exc:

@@ -58,8 +58,7 @@ class AmbiguousVersionError(Error, LookupError):
         self.query = query
         self.candidates = candidates
         listed = ", ".join(
-            f"{vid} ({n:,} classes)" if n is not None else f"{vid} (class count unknown)"
-            for vid, n in candidates
+            f"{vid} ({n:,} classes)" if n is not None else f"{vid} (class count unknown)" for vid, n in candidates
         )
         msg = f"ambiguous version: {query!r} may mean {listed}"
         if why:

@@ -8,6 +8,7 @@ Graph queries follow networkx's names and return types: :func:`ancestors` and
 from __future__ import annotations
 
 import functools
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any, Literal
 
 from attrs import frozen
@@ -126,8 +127,8 @@ def derivation_path(a: str, b: str, catalog: Catalog | None = None) -> list[Step
     c = common_ancestor(a, b, cat)
     up = nx.shortest_path(g, c, a)
     down = nx.shortest_path(g, c, b)
-    steps = [Step(g.edges[p, q]["derivation"], "up") for p, q in reversed(list(zip(up, up[1:], strict=False)))]
-    steps += [Step(g.edges[p, q]["derivation"], "down") for p, q in zip(down, down[1:], strict=False)]
+    steps = [Step(g.edges[p, q]["derivation"], "up") for p, q in reversed(list(pairwise(up)))]
+    steps += [Step(g.edges[p, q]["derivation"], "down") for p, q in pairwise(down)]
     return steps
 
 
@@ -149,10 +150,11 @@ class Mismatch:
     note: str = ""
 
     def __str__(self) -> str:
+        edge = f"{self.parent} -> {self.child}"
         what = {
-            "missing": f"{self.wnid} is in {self.child} but the operations of {self.parent} -> {self.child} do not produce it",
-            "extra": f"{self.wnid} is produced by {self.parent} -> {self.child} but is not in the published {self.child}",
-            "order": f"{self.child}: the label order differs from what {self.parent} -> {self.child} produces",
+            "missing": f"{self.wnid} is in {self.child} but the operations of {edge} do not produce it",
+            "extra": f"{self.wnid} is produced by {edge} but is not in the published {self.child}",
+            "order": f"{self.child}: the label order differs from what {edge} produces",
         }[self.kind]
         return what + (f" (known: {self.note})" if self.documented else "")
 
@@ -179,10 +181,14 @@ def verify(catalog: Catalog | None = None) -> list[Mismatch]:
         pset, cset = set(produced), set(published)
         for w in published:
             if w not in pset:
-                out.append(Mismatch(e.parent, e.child, "missing", w, w in e.known_mismatches, e.known_mismatches.get(w, "")))
+                out.append(
+                    Mismatch(e.parent, e.child, "missing", w, w in e.known_mismatches, e.known_mismatches.get(w, ""))
+                )
         for w in produced:
             if w not in cset:
-                out.append(Mismatch(e.parent, e.child, "extra", w, w in e.known_mismatches, e.known_mismatches.get(w, "")))
+                out.append(
+                    Mismatch(e.parent, e.child, "extra", w, w in e.known_mismatches, e.known_mismatches.get(w, ""))
+                )
         if pset == cset and produced != published:
             out.append(Mismatch(e.parent, e.child, "order", None, False))
     return out

@@ -69,9 +69,7 @@ class Operation:
             if a.name == "params":
                 if v:
                     out["params"] = dict(v)
-            elif isinstance(v, Mapping):
-                out[f"{a.name}_count"] = len(v)
-            elif isinstance(v, tuple) and len(v) > 20:
+            elif isinstance(v, Mapping) or (isinstance(v, tuple) and len(v) > 20):
                 out[f"{a.name}_count"] = len(v)
             elif isinstance(v, tuple):
                 out[a.name] = list(v)
@@ -100,8 +98,10 @@ class Subset(Operation):
         return tuple(w for w in self.keep if w in have)
 
     def why(self, wnid: str) -> str:
-        return f"not among the {len(self.keep):,} classes kept ({self.rule})" if self.rule else (
-            f"not among the {len(self.keep):,} classes kept"
+        return (
+            f"not among the {len(self.keep):,} classes kept ({self.rule})"
+            if self.rule
+            else (f"not among the {len(self.keep):,} classes kept")
         )
 
     def describe(self) -> str:

@@ -9,7 +9,7 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _isolated_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def cache_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own empty download cache."""
     cache = tmp_path / "cache"
     monkeypatch.setenv("IMAGENET_VERSIONS_CACHE", str(cache))

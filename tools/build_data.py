@@ -54,141 +54,141 @@ ROBUSTNESS_WHEEL = "robustness==1.2.1.post2"
 ROBUSTNESS_SHA256 = "a263950768a44f756e5d09bf32425c59d479e75ab036dff4f06298a7700c13b1"
 
 PINS: dict[str, dict[str, str]] = {
-    'imagenet-fall11/imagenet22k_synsets.txt': {
-        'sha256': '0ae24538751973797b29d8dec412b2bdc61bc4ec3ecd081eba0735804236bbd2',
-        'licence': 'Apache-2.0 (package)',
-        'origin': 'pypi:timm==1.0.31:timm/data/_info/imagenet22k_synsets.txt',
+    "imagenet-fall11/imagenet22k_synsets.txt": {
+        "sha256": "0ae24538751973797b29d8dec412b2bdc61bc4ec3ecd081eba0735804236bbd2",
+        "licence": "Apache-2.0 (package)",
+        "origin": "pypi:timm==1.0.31:timm/data/_info/imagenet22k_synsets.txt",
     },
-    'imagenet-fall11/imagenet_synset_to_lemma.txt': {
-        'sha256': '1b8babda187421a4bde0c9c5a197c36f6bdda962f7ca11ffb2813806cbb2178f',
-        'licence': 'Apache-2.0 (package)',
-        'origin': 'pypi:timm==1.0.31:timm/data/_info/imagenet_synset_to_lemma.txt',
+    "imagenet-fall11/imagenet_synset_to_lemma.txt": {
+        "sha256": "1b8babda187421a4bde0c9c5a197c36f6bdda962f7ca11ffb2813806cbb2178f",
+        "licence": "Apache-2.0 (package)",
+        "origin": "pypi:timm==1.0.31:timm/data/_info/imagenet_synset_to_lemma.txt",
     },
-    'imagenet-winter21/synsets_safety.csv': {
-        'sha256': 'f984013df469a7dae9266a92c5aa7f23afa65363b5a94c7bc5ed9fb67861e452',
-        'licence': 'MIT (repository); data from image-net.org',
-        'origin': 'github:Bernardo1998/FairGRAPE@b677eb974bf9fee2e9bccd7a31fca6bdb0858a64:csv/synsets_safety.csv',
+    "imagenet-winter21/synsets_safety.csv": {
+        "sha256": "f984013df469a7dae9266a92c5aa7f23afa65363b5a94c7bc5ed9fb67861e452",
+        "licence": "MIT (repository); data from image-net.org",
+        "origin": "github:Bernardo1998/FairGRAPE@b677eb974bf9fee2e9bccd7a31fca6bdb0858a64:csv/synsets_safety.csv",
     },
-    'imagenet-winter21/imageability_scores.csv': {
-        'sha256': '3ac70be4db3f87063d860c228ba1caf885e97f80d5adde0ad67a1492a35f21e4',
-        'licence': 'MIT (repository); data from image-net.org',
-        'origin': 'github:Bernardo1998/FairGRAPE@b677eb974bf9fee2e9bccd7a31fca6bdb0858a64:csv/imageability_scores.csv',
+    "imagenet-winter21/imageability_scores.csv": {
+        "sha256": "3ac70be4db3f87063d860c228ba1caf885e97f80d5adde0ad67a1492a35f21e4",
+        "licence": "MIT (repository); data from image-net.org",
+        "origin": "github:Bernardo1998/FairGRAPE@b677eb974bf9fee2e9bccd7a31fca6bdb0858a64:csv/imageability_scores.csv",
     },
-    'ilsvrc2012/imagenet_synsets.txt': {
-        'sha256': '70002b0ff5de60a3a17a82dbfcff291931f96225ddf941ad2e182fc39e183d15',
-        'licence': 'Apache-2.0 (package)',
-        'origin': 'pypi:timm==1.0.31:timm/data/_info/imagenet_synsets.txt',
+    "ilsvrc2012/imagenet_synsets.txt": {
+        "sha256": "70002b0ff5de60a3a17a82dbfcff291931f96225ddf941ad2e182fc39e183d15",
+        "licence": "Apache-2.0 (package)",
+        "origin": "pypi:timm==1.0.31:timm/data/_info/imagenet_synsets.txt",
     },
-    'imagenet-21k-p-fall11/imagenet21k_miil_synsets.txt': {
-        'sha256': 'cd76d977daaa2f13a4a91fca0f53713f2f29675308d4ce0f0ee0e5b07a3164c6',
-        'licence': 'Apache-2.0 (package)',
-        'origin': 'pypi:timm==1.0.31:timm/data/_info/imagenet21k_miil_synsets.txt',
+    "imagenet-21k-p-fall11/imagenet21k_miil_synsets.txt": {
+        "sha256": "cd76d977daaa2f13a4a91fca0f53713f2f29675308d4ce0f0ee0e5b07a3164c6",
+        "licence": "Apache-2.0 (package)",
+        "origin": "pypi:timm==1.0.31:timm/data/_info/imagenet21k_miil_synsets.txt",
     },
-    'imagenet-21k-p-winter21/imagenet21k_miil_w21_synsets.txt': {
-        'sha256': 'f49dde3d69946b8635586432f34f35985f807d168286ce5fde746aac3a7d94c8',
-        'licence': 'Apache-2.0 (package)',
-        'origin': 'pypi:timm==1.0.31:timm/data/_info/imagenet21k_miil_w21_synsets.txt',
+    "imagenet-21k-p-winter21/imagenet21k_miil_w21_synsets.txt": {
+        "sha256": "f49dde3d69946b8635586432f34f35985f807d168286ce5fde746aac3a7d94c8",
+        "licence": "Apache-2.0 (package)",
+        "origin": "pypi:timm==1.0.31:timm/data/_info/imagenet21k_miil_w21_synsets.txt",
     },
-    'imagenet-12k/imagenet12k_synsets.txt': {
-        'sha256': 'f6483e79f18a9b670d43d915ddba40bbcaf82cfc4e92a07bd44057b9d44935f3',
-        'licence': 'Apache-2.0 (package)',
-        'origin': 'pypi:timm==1.0.31:timm/data/_info/imagenet12k_synsets.txt',
+    "imagenet-12k/imagenet12k_synsets.txt": {
+        "sha256": "f6483e79f18a9b670d43d915ddba40bbcaf82cfc4e92a07bd44057b9d44935f3",
+        "licence": "Apache-2.0 (package)",
+        "origin": "pypi:timm==1.0.31:timm/data/_info/imagenet12k_synsets.txt",
     },
-    'imagenet-22k-goog/imagenet21k_goog_synsets.txt': {
-        'sha256': '66362bdedf36d933382edca5493fc562dcc17128ce36403c9e730a75f48cb2f2',
-        'licence': 'Apache-2.0 (package)',
-        'origin': 'pypi:timm==1.0.31:timm/data/_info/imagenet21k_goog_synsets.txt',
+    "imagenet-22k-goog/imagenet21k_goog_synsets.txt": {
+        "sha256": "66362bdedf36d933382edca5493fc562dcc17128ce36403c9e730a75f48cb2f2",
+        "licence": "Apache-2.0 (package)",
+        "origin": "pypi:timm==1.0.31:timm/data/_info/imagenet21k_goog_synsets.txt",
     },
-    'imagenet-22k-ms/imagenet22k_ms_synsets.txt': {
-        'sha256': 'f2c7ac47500e1d1d70432d3cb2e2b2187c6880125439832bf4b4038f716ca278',
-        'licence': 'Apache-2.0 (package)',
-        'origin': 'pypi:timm==1.0.31:timm/data/_info/imagenet22k_ms_synsets.txt',
+    "imagenet-22k-ms/imagenet22k_ms_synsets.txt": {
+        "sha256": "f2c7ac47500e1d1d70432d3cb2e2b2187c6880125439832bf4b4038f716ca278",
+        "licence": "Apache-2.0 (package)",
+        "origin": "pypi:timm==1.0.31:timm/data/_info/imagenet22k_ms_synsets.txt",
     },
-    'imagenet-a/imagenet_a_synsets.txt': {
-        'sha256': '9826a24166e74ce62fb87b27889874ca26917542c745712309d6e25855d63bc2',
-        'licence': 'Apache-2.0 (package)',
-        'origin': 'pypi:timm==1.0.31:timm/data/_info/imagenet_a_synsets.txt',
+    "imagenet-a/imagenet_a_synsets.txt": {
+        "sha256": "9826a24166e74ce62fb87b27889874ca26917542c745712309d6e25855d63bc2",
+        "licence": "Apache-2.0 (package)",
+        "origin": "pypi:timm==1.0.31:timm/data/_info/imagenet_a_synsets.txt",
     },
-    'imagenet-r/imagenet_r_synsets.txt': {
-        'sha256': 'a6a0729f7a99230280639cab6e51e01485a3b41a676ea35621a501c9d6e83ca4',
-        'licence': 'Apache-2.0 (package)',
-        'origin': 'pypi:timm==1.0.31:timm/data/_info/imagenet_r_synsets.txt',
+    "imagenet-r/imagenet_r_synsets.txt": {
+        "sha256": "a6a0729f7a99230280639cab6e51e01485a3b41a676ea35621a501c9d6e83ca4",
+        "licence": "Apache-2.0 (package)",
+        "origin": "pypi:timm==1.0.31:timm/data/_info/imagenet_r_synsets.txt",
     },
-    'imagenet-o/nae_imagenet_o_wnids.txt': {
-        'sha256': '29575307f17b6cb040fcd04fee2b5b7b0e43f7c55072fb05d4b33cc39fc60978',
-        'licence': 'MIT',
-        'origin': 'extracted:hendrycks/natural-adv-examples@07770705658c3a1c8acce31fd9dbd68f06e297c3:eval_many_models.py#imagenet_o_wnids',
-        'transformation': 'Python literal parsed with ast.literal_eval; one wnid per line (source order kept)',
+    "imagenet-o/nae_imagenet_o_wnids.txt": {
+        "sha256": "29575307f17b6cb040fcd04fee2b5b7b0e43f7c55072fb05d4b33cc39fc60978",
+        "licence": "MIT",
+        "origin": "extracted:hendrycks/natural-adv-examples@07770705658c3a1c8acce31fd9dbd68f06e297c3:eval_many_models.py#imagenet_o_wnids",
+        "transformation": "Python literal parsed with ast.literal_eval; one wnid per line (source order kept)",
     },
-    'imagenet-face-blurred/sorted_wnids.json': {
-        'sha256': '88fccf9edba21b4c4c4012b96e5bb63b8256bb83435e344a7db05c6ed7df9b93',
-        'licence': 'BSD-2-Clause',
-        'origin': 'github:princetonvisualai/imagenet-face-obfuscation@83f027962c41e11517d40f9c9f183621bedc4ed4:data/sorted_wnids.json',
+    "imagenet-face-blurred/sorted_wnids.json": {
+        "sha256": "88fccf9edba21b4c4c4012b96e5bb63b8256bb83435e344a7db05c6ed7df9b93",
+        "licence": "BSD-2-Clause",
+        "origin": "github:princetonvisualai/imagenet-face-obfuscation@83f027962c41e11517d40f9c9f183621bedc4ed4:data/sorted_wnids.json",
     },
-    'tiny-imagenet/nbdt_TinyImagenet200.txt': {
-        'sha256': 'a36eb4b603007f1985cdfbfc5987166a2710b3c6f0f6d3e29636fc129bba527b',
-        'licence': 'MIT (package)',
-        'origin': 'pypi:nbdt==0.0.4:nbdt/wnids/TinyImagenet200.txt',
+    "tiny-imagenet/nbdt_TinyImagenet200.txt": {
+        "sha256": "a36eb4b603007f1985cdfbfc5987166a2710b3c6f0f6d3e29636fc129bba527b",
+        "licence": "MIT (package)",
+        "origin": "pypi:nbdt==0.0.4:nbdt/wnids/TinyImagenet200.txt",
     },
-    'mini-imagenet/mini_imagenet_synsets.txt': {
-        'sha256': '01be89a8f69ce3bf1f361d701c84ba5eb3b73993fdc56f30641256103dc45e57',
-        'licence': 'Apache-2.0 (package)',
-        'origin': 'pypi:timm==1.0.31:timm/data/_info/mini_imagenet_synsets.txt',
+    "mini-imagenet/mini_imagenet_synsets.txt": {
+        "sha256": "01be89a8f69ce3bf1f361d701c84ba5eb3b73993fdc56f30641256103dc45e57",
+        "licence": "Apache-2.0 (package)",
+        "origin": "pypi:timm==1.0.31:timm/data/_info/mini_imagenet_synsets.txt",
     },
-    'imagenette/tfds_imagenette_labels.txt': {
-        'sha256': 'bbf5739ac32da1a75c7279e5d0df6b14017de2a5f5e99a3ddba915ede171741b',
-        'licence': 'Apache-2.0 (package)',
-        'origin': 'pypi:tensorflow-datasets==4.9.10:tensorflow_datasets/image_classification/imagenette_labels.txt',
+    "imagenette/tfds_imagenette_labels.txt": {
+        "sha256": "bbf5739ac32da1a75c7279e5d0df6b14017de2a5f5e99a3ddba915ede171741b",
+        "licence": "Apache-2.0 (package)",
+        "origin": "pypi:tensorflow-datasets==4.9.10:tensorflow_datasets/image_classification/imagenette_labels.txt",
     },
-    'imagewoof/noisy_imagewoof.csv': {
-        'sha256': 'e4fd945e470883e7f68a91fe6dfe946d271952eaba7e0cb154086e3c43ac518a',
-        'licence': 'Apache-2.0',
-        'origin': 'github:fastai/imagenette@ba8db39559154607fecd46bfff9068f074082af4:noisy_imagewoof.csv',
+    "imagewoof/noisy_imagewoof.csv": {
+        "sha256": "e4fd945e470883e7f68a91fe6dfe946d271952eaba7e0cb154086e3c43ac518a",
+        "licence": "Apache-2.0",
+        "origin": "github:fastai/imagenette@ba8db39559154607fecd46bfff9068f074082af4:noisy_imagewoof.csv",
     },
-    'imagenet-100-cmc/imagenet100.txt': {
-        'sha256': '79f3f1552ccc478ce24bd934b4573625db584ddc1f4643ae23c994a94cb11397',
-        'licence': 'BSD-2-Clause',
-        'origin': 'github:HobbitLong/CMC@7b227be0b10ef4e526c72af07664f5079ed9ee09:imagenet100.txt',
+    "imagenet-100-cmc/imagenet100.txt": {
+        "sha256": "79f3f1552ccc478ce24bd934b4573625db584ddc1f4643ae23c994a94cb11397",
+        "licence": "BSD-2-Clause",
+        "origin": "github:HobbitLong/CMC@7b227be0b10ef4e526c72af07664f5079ed9ee09:imagenet100.txt",
     },
-    'downsampled-imagenet/map_clsloc.txt': {
-        'sha256': '1dd44b44b70cbdb05781d3b49851bfa25a82486f47b2957a29eac1f98da4441d',
-        'licence': 'MIT',
-        'origin': 'github:PatrykChrabaszcz/Imagenet32_Scripts@108b12098cdd7129de0e3b1dbacab2a483b0e729:map_clsloc.txt',
+    "downsampled-imagenet/map_clsloc.txt": {
+        "sha256": "1dd44b44b70cbdb05781d3b49851bfa25a82486f47b2957a29eac1f98da4441d",
+        "licence": "MIT",
+        "origin": "github:PatrykChrabaszcz/Imagenet32_Scripts@108b12098cdd7129de0e3b1dbacab2a483b0e729:map_clsloc.txt",
     },
-    'breeds/modified_class_hierarchy.txt': {
-        'sha256': '039cfaddf9732855b93f7899ba4b5ba6d80f8dbe15cfaad566f575b6c8ce0216',
-        'licence': 'no license file',
-        'origin': 'github:MadryLab/BREEDS-Benchmarks@f83be509107e89f41dde0e4e8e7f8be051fbb891:imagenet_class_hierarchy/modified/class_hierarchy.txt',
+    "breeds/modified_class_hierarchy.txt": {
+        "sha256": "039cfaddf9732855b93f7899ba4b5ba6d80f8dbe15cfaad566f575b6c8ce0216",
+        "licence": "no license file",
+        "origin": "github:MadryLab/BREEDS-Benchmarks@f83be509107e89f41dde0e4e8e7f8be051fbb891:imagenet_class_hierarchy/modified/class_hierarchy.txt",
     },
-    'breeds/modified_node_names.txt': {
-        'sha256': '322af45711ed69a7b199f11225bd964c7dae71df3c586498bef2f7c9e031dedb',
-        'licence': 'no license file',
-        'origin': 'github:MadryLab/BREEDS-Benchmarks@f83be509107e89f41dde0e4e8e7f8be051fbb891:imagenet_class_hierarchy/modified/node_names.txt',
+    "breeds/modified_node_names.txt": {
+        "sha256": "322af45711ed69a7b199f11225bd964c7dae71df3c586498bef2f7c9e031dedb",
+        "licence": "no license file",
+        "origin": "github:MadryLab/BREEDS-Benchmarks@f83be509107e89f41dde0e4e8e7f8be051fbb891:imagenet_class_hierarchy/modified/node_names.txt",
     },
-    'breeds/modified_dataset_class_info.json': {
-        'sha256': 'be90503d57a001f95e094a81dc4de90772bfc58546ca58061d6474799829afd0',
-        'licence': 'no license file',
-        'origin': 'github:MadryLab/BREEDS-Benchmarks@f83be509107e89f41dde0e4e8e7f8be051fbb891:imagenet_class_hierarchy/modified/dataset_class_info.json',
+    "breeds/modified_dataset_class_info.json": {
+        "sha256": "be90503d57a001f95e094a81dc4de90772bfc58546ca58061d6474799829afd0",
+        "licence": "no license file",
+        "origin": "github:MadryLab/BREEDS-Benchmarks@f83be509107e89f41dde0e4e8e7f8be051fbb891:imagenet_class_hierarchy/modified/dataset_class_info.json",
     },
-    'imagenet-9-backgrounds/in9_classes.txt': {
-        'sha256': '3fba913f1b7d60204437d1e12b8c2a30c68d7c8f4a697f154ecc4a3db9c00c16',
-        'licence': 'no license file',
-        'origin': 'github:MadryLab/backgrounds_challenge@46d224bb02a296681eddbae44a49da9abb5ba038:in9_classes.txt',
+    "imagenet-9-backgrounds/in9_classes.txt": {
+        "sha256": "3fba913f1b7d60204437d1e12b8c2a30c68d7c8f4a697f154ecc4a3db9c00c16",
+        "licence": "no license file",
+        "origin": "github:MadryLab/backgrounds_challenge@46d224bb02a296681eddbae44a49da9abb5ba038:in9_classes.txt",
     },
-    'imagenet-9-backgrounds/in_to_in9.json': {
-        'sha256': '5b72ab44c804129744f5dff9372d8048c3b85da38d48385d73686ee0b0e7b638',
-        'licence': 'no license file',
-        'origin': 'github:MadryLab/backgrounds_challenge@46d224bb02a296681eddbae44a49da9abb5ba038:in_to_in9.json',
+    "imagenet-9-backgrounds/in_to_in9.json": {
+        "sha256": "5b72ab44c804129744f5dff9372d8048c3b85da38d48385d73686ee0b0e7b638",
+        "licence": "no license file",
+        "origin": "github:MadryLab/backgrounds_challenge@46d224bb02a296681eddbae44a49da9abb5ba038:in_to_in9.json",
     },
-    'imagenet-a/imagenet_a_indices.txt': {
-        'sha256': 'e81223a35add6e78f9afe6f215652c1926ebefe1d8efc26c6e923d7ac9143937',
-        'licence': 'Apache-2.0 (package)',
-        'origin': 'pypi:timm==1.0.31:timm/data/_info/imagenet_a_indices.txt',
+    "imagenet-a/imagenet_a_indices.txt": {
+        "sha256": "e81223a35add6e78f9afe6f215652c1926ebefe1d8efc26c6e923d7ac9143937",
+        "licence": "Apache-2.0 (package)",
+        "origin": "pypi:timm==1.0.31:timm/data/_info/imagenet_a_indices.txt",
     },
-    'imagenet-r/imagenet_r_indices.txt': {
-        'sha256': '91e09d2ff0a002104bc0d37a892a7e75ffc2cc0db47b2b506047a3493b9116d2',
-        'licence': 'Apache-2.0 (package)',
-        'origin': 'pypi:timm==1.0.31:timm/data/_info/imagenet_r_indices.txt',
+    "imagenet-r/imagenet_r_indices.txt": {
+        "sha256": "91e09d2ff0a002104bc0d37a892a7e75ffc2cc0db47b2b506047a3493b9116d2",
+        "licence": "Apache-2.0 (package)",
+        "origin": "pypi:timm==1.0.31:timm/data/_info/imagenet_r_indices.txt",
     },
 }
 
@@ -240,7 +240,7 @@ class Inputs:
             repo, _, commit = repo_commit.partition("@")
             path, _, variable = path.partition("#")
             url = f"https://raw.githubusercontent.com/{repo}/{commit}/{path}"
-            with urllib.request.urlopen(url, timeout=60) as resp:  # noqa: S310 - pinned https URL
+            with urllib.request.urlopen(url, timeout=60) as resp:
                 data = resp.read()
             if variable:
                 data = _extract_literal(data.decode(), variable)
@@ -260,9 +260,7 @@ class Inputs:
 
 def _extract_literal(source: str, variable: str) -> bytes:
     for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Assign) and any(
-            isinstance(t, ast.Name) and t.id == variable for t in node.targets
-        ):
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == variable for t in node.targets):
             value = ast.literal_eval(node.value)
             items = sorted(value) if isinstance(value, set) else list(value)
             return ("\n".join(items) + "\n").encode()
@@ -279,7 +277,9 @@ def winter21_filter(inp: Inputs, fall11: list[str]) -> tuple[list[str], list[tup
     (imageability score < 4). Returns the kept list (fall11 order) and the removed
     rows (wnid, reason, safety, imageability).
     """
-    safety = {r["wnid"]: r["safety"] for r in csv.DictReader(io.StringIO(inp.text("imagenet-winter21/synsets_safety.csv")))}
+    safety = {
+        r["wnid"]: r["safety"] for r in csv.DictReader(io.StringIO(inp.text("imagenet-winter21/synsets_safety.csv")))
+    }
     score = {
         r["wnid"]: r["imageability score"]
         for r in csv.DictReader(io.StringIO(inp.text("imagenet-winter21/imageability_scores.csv")))
@@ -320,7 +320,7 @@ def breeds(inp: Inputs, wheel: Path | None) -> dict[str, dict[str, object]]:
     # The helpers import the torch-based dataset registry only for a constant we do not use.
     src = src.replace("from ..datasets import DATASETS", "DATASETS = {}")
     mod = types.ModuleType("breeds_helpers")
-    exec(compile(src, "robustness/tools/breeds_helpers.py", "exec"), mod.__dict__)  # noqa: S102
+    exec(compile(src, "robustness/tools/breeds_helpers.py", "exec"), mod.__dict__)
     num_to_wnid = {int(num): wnid for num, wnid, _name in json.loads((tmp / "dataset_class_info.json").read_text())}
     names = {}
     for line in (tmp / "node_names.txt").read_text().splitlines():
@@ -392,11 +392,16 @@ def build(inp: Inputs, out: Path, robustness_wheel: Path | None) -> dict[str, st
     cats("imagenet-face-blurred", json.loads(inp.text("imagenet-face-blurred/sorted_wnids.json")))
     cats(
         "imagenet-downsampled",
-        [ln.split()[0] for ln in sorted(inp.lines("downsampled-imagenet/map_clsloc.txt"), key=lambda s: int(s.split()[1]))],
+        [
+            ln.split()[0]
+            for ln in sorted(inp.lines("downsampled-imagenet/map_clsloc.txt"), key=lambda s: int(s.split()[1]))
+        ],
     )
     # Imagewoof publishes no label list: its classes are the folders of its image list;
     # label order = sorted folder names, as torchvision's ImageFolder (fastai's loaders) reads them.
-    woof = sorted({r["path"].split("/")[1] for r in csv.DictReader(io.StringIO(inp.text("imagewoof/noisy_imagewoof.csv")))})
+    woof = sorted(
+        {r["path"].split("/")[1] for r in csv.DictReader(io.StringIO(inp.text("imagewoof/noisy_imagewoof.csv")))}
+    )
     cats("imagewoof", woof)
 
     names: dict[str, str] = {}
@@ -414,7 +419,9 @@ def build(inp: Inputs, out: Path, robustness_wheel: Path | None) -> dict[str, st
     in9_wnids = [w for _name, w in in9]
     mapping = json.loads(inp.text("imagenet-9-backgrounds/in_to_in9.json"))
     ilsvrc = inp.lines("ilsvrc2012/imagenet_synsets.txt")
-    rows = [f"{ilsvrc[int(i)]}\t{in9_wnids[j]}\t" for i, j in sorted(mapping.items(), key=lambda kv: int(kv[0])) if j >= 0]
+    rows = [
+        f"{ilsvrc[int(i)]}\t{in9_wnids[j]}\t" for i, j in sorted(mapping.items(), key=lambda kv: int(kv[0])) if j >= 0
+    ]
     put("operations/imagenet-9.relabel.tsv", ["wnid\tlabel\tdomain", *rows])
     put("operations/imagenet-9.labels.txt", in9_wnids)
 

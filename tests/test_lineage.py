@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+
+import imagenet_versions as iv
+
+
+def test_graph_is_frozen_and_complete() -> None:
+    g = iv.lineage()
+    assert nx.is_frozen(g)
+    assert g.number_of_nodes() == len(iv.versions())
+    assert g.number_of_edges() == len(iv.Catalog.default().edges)
+    with pytest.raises(nx.NetworkXError, match="Frozen graph can't be modified"):
+        g.add_edge("a", "b")
+    assert isinstance(g.edges["imagenet-fall11", "imagenet-winter21"]["derivation"], iv.Derivation)
+
+
+def test_every_edge_kind_the_family_needs_is_used() -> None:
+    kinds = {op.kind for e in iv.Catalog.default().edges for op in e.ops}
+    assert kinds == {"subset", "filter", "relabel", "reindex", "extend", "transform", "recollect"}
+
+
+def test_ancestors_and_descendants() -> None:
+    assert iv.ancestors("imagenet-21k-p-winter21") == {"imagenet-winter21", "imagenet-fall11"}
+    assert iv.ancestors("imagenet-fall11") == set()
+    assert {"imagenet-a", "imagenet-real", "breeds-living17"} <= iv.descendants("in1k")
+    assert "imagenet-winter21" not in iv.descendants("in1k")
+
+
+def test_path_goes_through_the_common_ancestor() -> None:
+    path = iv.derivation_path("imagenet-21k-p-fall11", "imagenet-21k-p-winter21")
+    assert [(s.source, s.target, s.direction) for s in path] == [
+        ("imagenet-21k-p-fall11", "imagenet-fall11", "up"),
+        ("imagenet-fall11", "imagenet-winter21", "down"),
+        ("imagenet-winter21", "imagenet-21k-p-winter21", "down"),
+    ]
+    assert iv.common_ancestor("imagenet-a", "tiny-imagenet") == "ilsvrc2012"
+    assert iv.derivation_path("in1k", "in1k") == []
+
+
+def test_unconnected_versions_have_no_common_ancestor() -> None:
+    with pytest.raises(iv.LineageError, match="share no ancestor"):
+        iv.common_ancestor("imagenet-10k", "ilsvrc2012")
+
+
+def test_verify_reports_the_teddy_bear_and_nothing_else() -> None:
+    mismatches = iv.verify()
+    assert [(m.parent, m.child, m.kind, m.wnid, m.documented) for m in mismatches] == [
+        ("imagenet-fall11", "ilsvrc2012", "missing", "n04399382", True)
+    ]
+    assert "teddy bear" in mismatches[0].note
+
+
+def test_verify_finds_an_undocumented_mismatch_in_a_broken_edge() -> None:
+    # Take the shipped catalog and drop one of Google's two extra classes from
+    # its Extend: verify must now see the published list disagree.
+    cat = iv.Catalog.default()
+    edges = []
+    for e in cat.edges:
+        if e.child == "imagenet-22k-goog":
+            (ext,) = e.ops
+            e = iv.Derivation(e.parent, e.child, (iv.Extend(added=ext.added[:1], order="sorted"),))
+        edges.append(e)
+    broken = iv.Catalog({v.id: v for v in cat}, tuple(edges), root=cat._root)
+    found = [m for m in iv.verify(broken) if m.child == "imagenet-22k-goog"]
+    assert [(m.kind, m.wnid, m.documented) for m in found] == [("missing", "n09859684", False)]
+
+
+def test_21k_p_winter21_is_a_subset_of_the_winter21_reconstruction() -> None:
+    assert set(iv.categories("imagenet-21k-p-winter21")) <= set(iv.categories("imagenet-winter21"))
+    assert set(iv.categories("imagenet-21k-p-fall11")) <= set(iv.categories("imagenet-12k"))
