@@ -238,3 +238,15 @@ def test_user_catalog_works_end_to_end(tmp_path: Path) -> None:
     assert d.categories.removed == ("n01443537",)
     assert iv.label_map("small", "full", catalog=cat).indices() == [2, 0]
     assert iv.verify(cat) == []
+
+
+def test_readme_counts_are_true() -> None:
+    from collections import Counter
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    status = Counter(v.category_status for v in iv.versions())
+    n_edges = len(iv.Catalog.default().edges)
+    assert f"{len(iv.versions())} versions (`imagenet-versions list`), {n_edges} derivations" in readme
+    assert f"Category lists of\n  {status['published']}" in readme or f"Category lists of {status['published']}" in readme
+    assert f"{status['derived']} are derived" in readme
+    assert status["reconstructed"] == 1 and status["unknown"] == 1
