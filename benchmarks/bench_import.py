@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _results import git_rev, write_section  # noqa: E402
+from _results import git_rev, write_section
 
 DATA = Path(__file__).resolve().parent.parent / "imagenet_versions" / "data" / "categories"
 
@@ -65,7 +65,8 @@ def main() -> None:
     iv_t = res["import imagenet_versions"] - base
     nx_t = res["import networkx"] - base
     body = (
-        f"## Cold import and first query (`benchmarks/bench_import.py`, commit {git_rev()}, median of {args.repeat})\n\n"
+        "## Cold import and first query "
+        f"(`benchmarks/bench_import.py`, commit {git_rev()}, median of {args.repeat})\n\n"
         + "\n".join(rows)
         + f"\n\n`import imagenet_versions` costs {iv_t / nx_t:.2f}x an `import networkx`; "
         "networkx is imported on the first graph query, nltk and requests only by the features that need them."

@@ -36,7 +36,7 @@ def catalog_page() -> str:
     ]
     for v in cat:
         n = len(cat.categories(v.id)) if cat.has_categories(v.id) else None
-        parents = ", ".join(e.parent for e in cat.parents(v.id)) or "–"
+        parents = ", ".join(e.parent for e in cat.parents(v.id)) or "-"
         lines.append(f"| [{v.id}](#{v.id.replace('.', '')}) | {_fmt(n)} | {v.category_status} | {parents} | {v.name} |")
     for v in cat:
         n = len(cat.categories(v.id)) if cat.has_categories(v.id) else None
@@ -98,7 +98,7 @@ def provenance_page() -> str:
 def cli_page() -> str:
     parser = build_parser()
     lines = ["# CLI reference", "", "```text", parser.format_help().rstrip(), "```"]
-    sub = next(a for a in parser._actions if a.dest == "command")  # noqa: SLF001
+    sub = next(a for a in parser._actions if a.dest == "command")
     for name, p in sub.choices.items():  # type: ignore[attr-defined]
         lines += ["", f"## `{name}`", "", "```text", p.format_help().rstrip(), "```"]
     return "\n".join(lines) + "\n"
