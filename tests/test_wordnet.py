@@ -39,6 +39,9 @@ def test_snapshot_queries_do_not_import_nltk() -> None:
         "import sys\n"
         "from imagenet_versions import wordnet as wn\n"
         "wn.synset('n02084071'); wn.lookup('dog'); wn.person_subtree(); wn.ancestors('n02084071')\n"
+        "from imagenet_versions import flags\n"
+        "flags.flagged_any(flags.FLAGS.keys() - {'ambiguous', 'nsfw-audit'})\n"
+        "flags.flags_for('n10506915')\n"
         "print('nltk' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
