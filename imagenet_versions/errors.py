@@ -16,6 +16,7 @@ __all__ = [
     "IntegrityError",
     "LineageError",
     "ManifestError",
+    "UnknownSynsetError",
     "UnknownVersionError",
     "WordNetUnavailableError",
 ]
@@ -104,5 +105,15 @@ class ManifestError(Error, ValueError):
 
 class WordNetUnavailableError(Error, LookupError):
     """The full WordNet 3.0 corpus is needed but not installed."""
+
+    __module__ = "imagenet_versions"
+
+
+class UnknownSynsetError(Error, LookupError):
+    """A wnid is malformed, or not known to the shipped WordNet snapshot.
+
+    The message says whether the full WordNet 3.0 corpus (``full_wordnet()``) was
+    consulted, and how to ask it when it was not.
+    """
 
     __module__ = "imagenet_versions"

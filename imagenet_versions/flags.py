@@ -1,0 +1,723 @@
+"""Named flags on ImageNet synsets, each from a cited source with a known licence.
+
+A *flag* is a name (``"offensive"``, ``"derogatory"``, ``"person"``, ...) that a
+*source* puts on a wnid, with *evidence* saying why. :func:`flag_sources` lists the
+sources; :data:`FLAGS` maps each flag to its source.
+
+========================  ==========================  ===========  ===================
+flag                      source                      shipped?     rule
+========================  ==========================  ===========  ===================
+offensive                 ``yang2020-safety``         shipped      safety label
+sensitive                 ``yang2020-safety``         shipped      safety label
+safe                      ``yang2020-safety``         shipped      safety label
+not-imageable             ``yang2020-safety``         shipped      safe, score < 4
+derogatory                ``wordnet30-usage``         shipped      see below
+informal                  ``wordnet30-usage``         shipped      slang/colloquialism
+person                    ``wordnet30-person``        shipped      below n00007846
+ambiguous                 ``janouskova2025-groups``   on demand    in a problem group
+nsfw-audit                ``prabhu-birhane2020-nsfw`` on demand    mean score > 0.5
+========================  ==========================  ===========  ===================
+
+``derogatory`` (WordNet 3.0): a usage-domain marker ``disparagement``, ``ethnic slur``
+or ``obscenity`` on the synset or on any one of its lemmas (406 of WordNet's 1,066
+noun usage-domain pointers sit on single lemmas), or a gloss matching
+:data:`DEROGATORY_GLOSS` ("offensive term", "(ethnic slur)", "derogatory", ...).
+WordNet 3.0 has no "offensive" usage domain: the word appears only in glosses.
+``informal``: a ``slang`` or ``colloquialism`` marker at either level.
+
+On-demand sources are never shipped (their licences do not allow it, or they have
+none). They are downloaded on first use from a URL pinned to a commit, checked
+against a pinned sha256 and cached (:func:`imagenet_versions._fetch.fetch`). Each
+has an environment variable (:attr:`FlagSource.url_env`) and a ``url=`` argument to
+use a mirror instead. Nothing touches the network at import, and shipped flags never
+do.
+
+User flags come from a ``wnid<TAB>flag`` or ``wnid,flag`` file: :func:`load_user_flags`.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import json
+import os
+import re
+from collections.abc import Iterable, Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import attrs
+
+from imagenet_versions import wordnet
+from imagenet_versions.errors import CatalogError, UnknownSynsetError, WordNetUnavailableError
+
+__all__ = [
+    "DEFAULT_FLAGS",
+    "DEROGATORY_DOMAINS",
+    "DEROGATORY_GLOSS",
+    "FLAGS",
+    "INFORMAL_DOMAINS",
+    "NSFW_THRESHOLD",
+    "Evidence",
+    "FlagSource",
+    "Marker",
+    "NsfwScore",
+    "ProblemGroup",
+    "UserFlags",
+    "ambiguous_groups",
+    "flag_sources",
+    "flagged",
+    "flagged_any",
+    "flags_for",
+    "get_source",
+    "load_user_flags",
+    "nsfw_scores",
+]
+
+#: The "unsafe" flags: what a survivor audit checks by default.
+DEFAULT_FLAGS = ("offensive", "sensitive", "derogatory")
+
+#: WordNet 3.0 usage domains that make a synset ``derogatory`` (synset or lemma level).
+DEROGATORY_DOMAINS = frozenset({"disparagement", "ethnic slur", "obscenity"})
+
+#: WordNet 3.0 usage domains that make a synset ``informal``.
+INFORMAL_DOMAINS = frozenset({"slang", "colloquialism"})
+
+#: Gloss patterns (case-insensitive) that make a synset ``derogatory``. They match a
+#: gloss that says the *term* is offensive or derogatory, not glosses where the word
+#: describes something else ("offensive play", "offensive smell", "inoffensive").
+DEROGATORY_GLOSS = (
+    r"\(ethnic slur\)",
+    r"\boffensive(?: and (?:insulting|disparaging|derogatory))? (?:term|name)s?\b",
+    r"\b(?:considered|regarded as) offensive\b",
+    r"\([^)]*\boffensive\b[^)]*\)",
+    r"\bderogatory\b",
+    r"\bdisparaging terms?\b",
+    r"\(disparaging\) term",
+    r"\binsulting terms?\b",
+    r"\bcontemptuous term",
+    r"\bterms? of (?:abuse|contempt)\b",
+)
+_DEROG_GLOSS = re.compile("|".join(DEROGATORY_GLOSS), re.IGNORECASE)
+
+#: ``nsfw-audit``: a class is flagged when its mean NSFW score over its training
+#: images is above this. The score of one image is the sum of the hentai, porn and
+#: sexy probabilities of the GantMan nsfw_model (0-1), so above 0.5 means the model
+#: puts most of its probability on those classes on average. With the real file,
+#: 5 ILSVRC-2012 classes are above it.
+NSFW_THRESHOLD = 0.5
+
+Level = Literal["synset", "lemma", "gloss"]
+
+
+@attrs.frozen
+class FlagSource:
+    """Where a flag comes from.
+
+    Attributes:
+        name: source id, e.g. ``"yang2020-safety"``.
+        flags: the flags it provides.
+        description: what it is and the rule that turns it into flags.
+        citation: who to cite.
+        licence: the licence of the data (or the lack of one).
+        url: where the data is published (for on-demand sources: the pinned file).
+        shipped: True if the package ships what it needs; False if it is fetched on
+            demand (and cached) when first asked for.
+        sha256: pinned digest of the fetched file (on-demand sources only).
+        url_env: environment variable that replaces ``url`` (on-demand sources only).
+    """
+
+    name: str
+    flags: tuple[str, ...]
+    description: str
+    citation: str
+    licence: str
+    url: str
+    shipped: bool
+    sha256: str | None = None
+    url_env: str | None = None
+
+    @property
+    def on_demand(self) -> bool:
+        """True if the data is fetched when first needed (the opposite of ``shipped``)."""
+        return not self.shipped
+
+
+@attrs.frozen
+class Marker:
+    """One WordNet reason for ``derogatory`` or ``informal``.
+
+    ``level`` is ``"synset"`` (a usage-domain pointer on the whole synset),
+    ``"lemma"`` (on one lemma, named in ``lemma``) or ``"gloss"`` (``what`` is the
+    matched gloss text); for pointers ``what`` is the usage domain.
+    """
+
+    level: Level
+    what: str
+    lemma: str | None = None
+
+
+@attrs.frozen
+class Evidence:
+    """Why a wnid carries a flag.
+
+    Attributes:
+        flag: the flag.
+        source: the :class:`FlagSource` name (or ``"user:<file>"``).
+        value: the source's own value: the safety label (``"offensive"``), the
+            imageability score (``not-imageable``), a tuple of :class:`Marker`
+            (``derogatory``/``informal``), the hyponym path from person.n.01
+            (``person``), the group's category codes (``ambiguous``), the mean
+            train NSFW score (``nsfw-audit``), or the user file line.
+        detail: a short human-readable explanation.
+    """
+
+    flag: str
+    source: str
+    value: object
+    detail: str = ""
+
+
+_YANG = FlagSource(
+    name="yang2020-safety",
+    flags=("offensive", "sensitive", "safe", "not-imageable"),
+    description=(
+        "Safety labels (offensive / sensitive / safe) of the 2,832 ImageNet person-subtree "
+        "synsets and crowd imageability scores (1-5) of the 2,395 non-offensive ones. "
+        "'not-imageable' = safe with imageability < 4 (the rule that removes 1,081 safe "
+        "synsets from winter21). Shipped as data/person_safety.tsv."
+    ),
+    citation=(
+        "Kaiyu Yang, Klint Qinami, Li Fei-Fei, Jia Deng, Olga Russakovsky. Towards Fairer "
+        "Datasets: Filtering and Balancing the Distribution of the People Subtree in the "
+        "ImageNet Hierarchy. FAT* 2020. https://arxiv.org/abs/1912.07726"
+    ),
+    licence=(
+        "published by image-net.org without a stated licence; copied from the MIT-licensed "
+        "mirror Bernardo1998/FairGRAPE"
+    ),
+    url="https://image-net.org/data/synsets_safety.csv",
+    shipped=True,
+)
+_WN_USAGE = FlagSource(
+    name="wordnet30-usage",
+    flags=("derogatory", "informal"),
+    description=(
+        "WordNet 3.0 usage-domain markers at synset or lemma level: 'derogatory' for "
+        "disparagement / ethnic slur / obscenity or a derogatory gloss (DEROGATORY_GLOSS); "
+        "'informal' for slang / colloquialism. Computed from the shipped snapshot."
+    ),
+    citation="Princeton University. WordNet 3.0 (2006). https://wordnet.princeton.edu/",
+    licence="WordNet 3.0 licence (permissive, notice required; see data/SOURCES.md)",
+    url="https://wordnet.princeton.edu/",
+    shipped=True,
+)
+_WN_PERSON = FlagSource(
+    name="wordnet30-person",
+    flags=("person",),
+    description=(
+        "Below person.n.01 (n00007846) in WordNet 3.0 by hyponym links (not instance "
+        "links, not the root): the subtree Yang et al. 2020 audited; fall11 holds 2,832 "
+        "such synsets. Computed from the shipped snapshot."
+    ),
+    citation="Princeton University. WordNet 3.0 (2006). https://wordnet.princeton.edu/",
+    licence="WordNet 3.0 licence (permissive, notice required; see data/SOURCES.md)",
+    url="https://wordnet.princeton.edu/",
+    shipped=True,
+)
+_JANOUSKOVA = FlagSource(
+    name="janouskova2025-groups",
+    flags=("ambiguous",),
+    description=(
+        "48 groups of overlapping or ambiguous ILSVRC-2012 classes (151 classes), each "
+        "with problem codes 1-6 (upstream CATEGORIES.md: 1 easily distinguishable by "
+        "non-experts, 2 literally similar for non-experts, 3 class is a subclass of another "
+        "class, 4 class is a part of another class object, 5 near synonyms as understood by "
+        "non-experts, 6 mostly occur together). "
+        "'ambiguous' = in any group. Keys are ILSVRC-2012 label indices (sorted wnids)."
+    ),
+    citation=(
+        "N. Kisel, I. Volkov, K. Hanzelková, K. Janoušková, J. Matas. Flaws of ImageNet, "
+        "Computer Vision's Favourite Dataset. ICLR 2025 blog post. "
+        "https://iclr-blogposts.github.io/2025/blog/imagenet-flaws/"
+    ),
+    licence="no licence file in the repository: not redistributed, fetched on demand",
+    url=(
+        "https://raw.githubusercontent.com/klarajanouskova/ImageNet/"
+        "04fb51bbb74e286c7f42f1bd9171eed088a282b4/classes/problem_groups/clusters.json"
+    ),
+    shipped=False,
+    sha256="3ed6c41ad3bc54ef78ecf81474bf4dbe2ffa526744a11e448b701efde4e911ea",
+    url_env="IMAGENET_VERSIONS_JANOUSKOVA2025_URL",
+)
+_NSFW = FlagSource(
+    name="prabhu-birhane2020-nsfw",
+    flags=("nsfw-audit",),
+    description=(
+        "Per-class mean and std of an NSFW classifier score over the ILSVRC-2012 train "
+        "and val images (GantMan nsfw_model, hentai + porn + sexy probabilities). "
+        f"'nsfw-audit' = mean train score > {NSFW_THRESHOLD} (NSFW_THRESHOLD)."
+    ),
+    citation=(
+        "Vinay Uday Prabhu, Abeba Birhane. Large image datasets: A pyrrhic win for computer "
+        "vision? WACV 2021. https://arxiv.org/abs/2006.16923"
+    ),
+    licence="GPL-2.0: not redistributed, fetched on demand",
+    url=(
+        "https://raw.githubusercontent.com/vinayprabhu/Dataset_audits/"
+        "e055be2124d59362074f2aa39f57236ee03ca9f4/Data/csv/df_nsfw.csv"
+    ),
+    shipped=False,
+    sha256="59d9b1036d4c45dbda9891940b9a9783677a2b6e67e860b0aef538666b036338",
+    url_env="IMAGENET_VERSIONS_PRABHU_BIRHANE2020_URL",
+)
+_SOURCES = (_YANG, _WN_USAGE, _WN_PERSON, _JANOUSKOVA, _NSFW)
+
+#: Every named flag, mapped to the name of its source.
+FLAGS: Mapping[str, str] = {flag: src.name for src in _SOURCES for flag in src.flags}
+
+
+def flag_sources() -> tuple[FlagSource, ...]:
+    """Return every flag source, shipped ones first."""
+    return _SOURCES
+
+
+def get_source(name: str) -> FlagSource:
+    """Return the flag source called ``name``.
+
+    Raises:
+        KeyError: no such source.
+    """
+    for src in _SOURCES:
+        if src.name == name:
+            return src
+    msg = f"unknown flag source: {name!r}; known: {', '.join(s.name for s in _SOURCES)}"
+    raise KeyError(msg)
+
+
+def _check_flag(flag: str) -> FlagSource:
+    if flag not in FLAGS:
+        msg = f"unknown flag: {flag!r}; known: {', '.join(FLAGS)}"
+        raise KeyError(msg)
+    return get_source(FLAGS[flag])
+
+
+# --- shipped: Yang et al. 2020 ---------------------------------------------------
+
+
+@functools.cache
+def _safety() -> dict[str, tuple[str, float | None]]:
+    path = resources.files("imagenet_versions") / "data" / "person_safety.tsv"
+    rows = path.read_text(encoding="utf-8").splitlines()
+    out: dict[str, tuple[str, float | None]] = {}
+    for line in rows[1:]:
+        wnid, label, score = line.split("\t")
+        out[wnid] = (label, float(score) if score else None)
+    return out
+
+
+def _yang(wnid: str) -> dict[str, Evidence]:
+    if wnid not in _safety():
+        return {}
+    label, score = _safety()[wnid]
+    found = {label: Evidence(label, _YANG.name, label, f"safety label {label!r}")}
+    if label == "safe" and score is not None and score < 4:
+        found["not-imageable"] = Evidence(
+            "not-imageable", _YANG.name, score, f"safe, imageability {score:.2f} < 4"
+        )
+    return found
+
+
+# --- shipped: WordNet 3.0 --------------------------------------------------------
+
+
+def _markers(s: wordnet.Synset, domains: frozenset[str]) -> list[Marker]:
+    found = [Marker("synset", d) for d in s.usage_domains if d in domains]
+    found += [Marker("lemma", d, lemma) for lemma, d in s.lemma_usage_domains if d in domains]
+    return found
+
+
+def _wordnet(s: wordnet.Synset) -> dict[str, Evidence]:
+    found: dict[str, Evidence] = {}
+    derog = _markers(s, DEROGATORY_DOMAINS)
+    match = _DEROG_GLOSS.search(s.gloss)
+    if match:
+        derog.append(Marker("gloss", match.group(0)))
+    if derog:
+        found["derogatory"] = Evidence("derogatory", _WN_USAGE.name, tuple(derog), _describe(derog))
+    informal = _markers(s, INFORMAL_DOMAINS)
+    if informal:
+        found["informal"] = Evidence(
+            "informal", _WN_USAGE.name, tuple(informal), _describe(informal)
+        )
+    return found
+
+
+def _describe(markers: Iterable[Marker]) -> str:
+    parts = []
+    for m in markers:
+        if m.level == "synset":
+            parts.append(f"usage domain {m.what!r} on the synset")
+        elif m.level == "lemma":
+            parts.append(f"usage domain {m.what!r} on one lemma")
+        else:
+            parts.append(f"gloss says {m.what!r}")
+    return "; ".join(parts)
+
+
+@functools.cache
+def _person() -> frozenset[str]:
+    return wordnet.person_subtree()
+
+
+def _person_path(wnid: str) -> tuple[str, ...]:
+    """A shortest hyponym path from person.n.01 down to ``wnid`` (both included)."""
+    frontier = [wnid]
+    # walk up hypernyms (breadth first) until person.n.01 is reached
+    parent: dict[str, str] = {}
+    seen = {wnid}
+    while frontier:
+        nxt = []
+        for w in frontier:
+            for h in wordnet.synset(w).hypernyms:
+                if h in seen:
+                    continue
+                seen.add(h)
+                parent[h] = w
+                if h == wordnet.PERSON:
+                    path = [h]
+                    while path[-1] != wnid:
+                        path.append(parent[path[-1]])
+                    return tuple(path)
+                nxt.append(h)
+        frontier = sorted(nxt)
+    return ()  # not reached for wnids of person_subtree()
+
+
+def _person_flag(wnid: str) -> dict[str, Evidence]:
+    if wnid not in _person():
+        return {}
+    path = _person_path(wnid)
+    return {
+        "person": Evidence(
+            "person", _WN_PERSON.name, path, f"{len(path) - 1} hyponym links below n00007846"
+        )
+    }
+
+
+@functools.cache
+def _wordnet_flagged() -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {"derogatory": set(), "informal": set()}
+    for wnid in wordnet.snapshot_wnids():
+        for flag in _wordnet(wordnet.synset(wnid)):
+            found[flag].add(wnid)
+    return {flag: frozenset(ws) for flag, ws in found.items()}
+
+
+# --- on demand -------------------------------------------------------------------
+
+
+def _fetch_source(src: FlagSource, url: str | None) -> Path:
+    from imagenet_versions._fetch import fetch
+
+    if src.sha256 is None or src.url_env is None:  # pragma: no cover - shipped sources
+        msg = f"flag source {src.name!r} is shipped, not fetched"
+        raise ValueError(msg)
+    where = url or os.environ.get(src.url_env) or src.url
+    return fetch(where, src.sha256, name=src.url.rsplit("/", 1)[-1])
+
+
+@attrs.frozen
+class NsfwScore:
+    """Prabhu & Birhane 2020 NSFW scores of one ILSVRC-2012 class (0-1)."""
+
+    mean_train: float
+    mean_val: float
+    std_train: float
+    std_val: float
+
+
+def nsfw_scores(*, url: str | None = None) -> dict[str, NsfwScore]:
+    """Return the per-class NSFW scores of Prabhu & Birhane 2020, by wnid.
+
+    Downloads ``df_nsfw.csv`` (GPL-2.0, not shipped) on first use from the pinned
+    commit, or from ``url`` / ``$IMAGENET_VERSIONS_PRABHU_BIRHANE2020_URL``; the file
+    must have the pinned sha256, and is cached.
+
+    Raises:
+        DownloadError: the file could not be downloaded.
+        IntegrityError: the file does not have the pinned sha256.
+    """
+    path = _fetch_source(_NSFW, url)
+    return _parse_nsfw(path.read_text(encoding="utf-8"), str(path))
+
+
+def _parse_nsfw(text: str, where: str) -> dict[str, NsfwScore]:
+    rows = list(csv.reader(io.StringIO(text)))
+    expected = ["", "mean_nsfw_train", "mean_nsfw_val", "std_nsfw_train", "std_nsfw_val"]
+    if not rows or rows[0] != expected:
+        msg = f"unexpected header in {where}: {rows[0] if rows else []!r}"
+        raise CatalogError(msg)
+    out = {}
+    for n, row in enumerate(rows[1:], start=2):
+        try:
+            wnid, *nums = row
+            out[wnid] = NsfwScore(*(float(x) for x in nums))
+        except (TypeError, ValueError) as exc:
+            msg = f"{where}, line {n}: malformed row {row!r}"
+            raise CatalogError(msg) from exc
+    return out
+
+
+@attrs.frozen
+class ProblemGroup:
+    """One group of overlapping ILSVRC-2012 classes (Janoušková et al. 2025)."""
+
+    codes: tuple[int, ...]
+    wnids: tuple[str, ...]
+    names: tuple[str, ...]
+
+
+def ambiguous_groups(*, url: str | None = None) -> tuple[ProblemGroup, ...]:
+    """Return the 48 problem groups of the "Flaws of ImageNet" post, with wnids.
+
+    Downloads ``clusters.json`` (no licence file, not shipped) on first use from the
+    pinned commit, or from ``url`` / ``$IMAGENET_VERSIONS_JANOUSKOVA2025_URL``; it must
+    have the pinned sha256 and is cached. Label indices are mapped to wnids by the
+    ILSVRC-2012 label order (sorted wnids).
+
+    Raises:
+        DownloadError: the file could not be downloaded.
+        IntegrityError: the file does not have the pinned sha256.
+    """
+    path = _fetch_source(_JANOUSKOVA, url)
+    return _parse_groups(path.read_text(encoding="utf-8"), str(path))
+
+
+def _parse_groups(text: str, where: str) -> tuple[ProblemGroup, ...]:
+    order = sorted(wordnet.listed("ilsvrc2012"))
+    groups = []
+    try:
+        for item in json.loads(text):
+            idx = sorted(item["classes"], key=int)
+            groups.append(
+                ProblemGroup(
+                    codes=tuple(int(c) for c in item["category"]),
+                    wnids=tuple(order[int(i)] for i in idx),
+                    names=tuple(item["classes"][i] for i in idx),
+                )
+            )
+    except (KeyError, ValueError, IndexError, TypeError, AttributeError) as exc:
+        msg = f"unexpected structure in {where}: {exc}"
+        raise CatalogError(msg) from exc
+    # each class name must be one lemma, or all lemmas joined: guards the index mapping
+    for g in groups:
+        for wnid, name in zip(g.wnids, g.names, strict=True):
+            lemmas = [lemma.replace("_", " ").casefold() for lemma in wordnet.synset(wnid).lemmas]
+            if name.casefold() not in lemmas and name.casefold() != ", ".join(lemmas):
+                msg = f"class name {name!r} in {where} does not match {wnid} ({', '.join(lemmas)})"
+                raise CatalogError(msg)
+    return tuple(groups)
+
+
+def _on_demand(flag: str, url: str | None) -> dict[str, Evidence]:
+    out: dict[str, Evidence] = {}
+    if flag == "nsfw-audit":
+        for wnid, sc in nsfw_scores(url=url).items():
+            if sc.mean_train > NSFW_THRESHOLD:
+                out[wnid] = Evidence(
+                    flag,
+                    _NSFW.name,
+                    sc.mean_train,
+                    f"mean train NSFW score {sc.mean_train:.3f} > {NSFW_THRESHOLD} "
+                    f"(val {sc.mean_val:.3f})",
+                )
+    elif flag == "ambiguous":
+        for g in ambiguous_groups(url=url):
+            for wnid in g.wnids:
+                others = ", ".join(w for w in g.wnids if w != wnid)
+                out[wnid] = Evidence(
+                    flag, _JANOUSKOVA.name, g.codes, f"problem codes {list(g.codes)}; with {others}"
+                )
+    return out
+
+
+# --- user flags ------------------------------------------------------------------
+
+
+@attrs.frozen
+class UserFlags:
+    """Flags read from a user file by :func:`load_user_flags`.
+
+    Attributes:
+        path: the file.
+        flags: flag -> wnids.
+        lines: (wnid, flag) -> line number, for evidence.
+        check: how wnids were checked: ``"snapshot"`` (all were in the shipped
+            snapshot) or ``"snapshot+full corpus"`` (some needed the full corpus).
+    """
+
+    path: Path
+    flags: Mapping[str, frozenset[str]]
+    lines: Mapping[tuple[str, str], int]
+    check: str
+
+    @property
+    def source(self) -> str:
+        return f"user:{self.path.name}"
+
+    def for_wnid(self, wnid: str) -> dict[str, Evidence]:
+        return {
+            flag: Evidence(flag, self.source, n, f"{self.path}, line {n}")
+            for (w, flag), n in self.lines.items()
+            if w == wnid
+        }
+
+
+_FLAG_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:+-]*")
+_WNID = re.compile(r"n\d{8}")
+
+
+def load_user_flags(path: str | os.PathLike[str]) -> UserFlags:
+    """Read ``wnid<TAB>flag`` (or ``wnid,flag``) rows from a file.
+
+    Blank lines and lines starting with ``#`` are skipped; so is a first line
+    ``wnid<sep>flag``. A wnid may carry several flags (one per line). Every wnid must
+    be a WordNet 3.0 noun synset: it is looked up in the shipped snapshot and, if not
+    there, in the full WordNet 3.0 corpus (:func:`~imagenet_versions.wordnet.full_wordnet`).
+
+    Raises:
+        CatalogError: a row is malformed, or a wnid is not in WordNet 3.0 (or, when the
+            full corpus is not installed, not in the snapshot); the message names the
+            file, the line and the check used.
+    """
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        msg = f"cannot read user flag file {str(p)!r}: {exc}"
+        raise CatalogError(msg) from exc
+    known = wordnet.snapshot_wnids()
+    flags: dict[str, set[str]] = {}
+    lines: dict[tuple[str, str], int] = {}
+    used_corpus = False
+    for n, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        cells = [c.strip() for c in line.split("\t" if "\t" in line else ",")]
+        if n == 1 and [c.lower() for c in cells] == ["wnid", "flag"]:
+            continue
+        if len(cells) != 2 or not _WNID.fullmatch(cells[0]) or not _FLAG_NAME.fullmatch(cells[1]):
+            msg = (
+                f"{p}, line {n}: malformed row {raw!r} "
+                "(expected 'wnid<TAB>flag' or 'wnid,flag', e.g. 'n02084071<TAB>my-flag')"
+            )
+            raise CatalogError(msg)
+        wnid, flag = cells
+        if wnid not in known:
+            used_corpus = True
+            _check_in_corpus(wnid, p, n)
+        flags.setdefault(flag, set()).add(wnid)
+        lines.setdefault((wnid, flag), n)
+    return UserFlags(
+        path=p,
+        flags={f: frozenset(ws) for f, ws in flags.items()},
+        lines=lines,
+        check="snapshot+full corpus" if used_corpus else "snapshot",
+    )
+
+
+def _check_in_corpus(wnid: str, path: Path, n: int) -> None:
+    try:
+        wordnet.synset(wnid, full=True)
+    except WordNetUnavailableError as exc:
+        msg = (
+            f"{path}, line {n}: wnid {wnid!r} is not in the shipped WordNet snapshot, and "
+            f"the full WordNet 3.0 corpus to check it is not installed ({exc})"
+        )
+        raise CatalogError(msg) from exc
+    except UnknownSynsetError as exc:
+        msg = (
+            f"{path}, line {n}: unknown wnid {wnid!r}: not in WordNet 3.0 "
+            "(checked against the snapshot and the full corpus)"
+        )
+        raise CatalogError(msg) from exc
+
+
+# --- queries ---------------------------------------------------------------------
+
+
+def flags_for(
+    wnid: str,
+    *,
+    on_demand: bool = False,
+    user: UserFlags | Iterable[UserFlags] = (),
+    urls: Mapping[str, str] | None = None,
+) -> dict[str, Evidence]:
+    """Return every flag on ``wnid``, with its evidence.
+
+    Args:
+        wnid: a wnid of the shipped snapshot.
+        on_demand: also consult the on-demand sources (downloads them on first use).
+        user: flags loaded with :func:`load_user_flags`.
+        urls: source name -> URL, to fetch on-demand sources from a mirror.
+
+    Raises:
+        UnknownSynsetError: ``wnid`` is not in the snapshot.
+
+    Example:
+        >>> sorted(flags_for("n02084071"))
+        []
+    """
+    s = wordnet.synset(wnid)
+    found = {**_yang(wnid), **_wordnet(s), **_person_flag(wnid)}
+    if on_demand:
+        for flag in ("ambiguous", "nsfw-audit"):
+            url = (urls or {}).get(FLAGS[flag])
+            ev = _on_demand(flag, url).get(wnid)
+            if ev is not None:
+                found[flag] = ev
+    for table in [user] if isinstance(user, UserFlags) else user:
+        found.update(table.for_wnid(wnid))
+    return found
+
+
+def flagged(flag: str, *, url: str | None = None) -> frozenset[str]:
+    """Return the wnids carrying ``flag``.
+
+    Shipped flags cover the snapshot and need no network. On-demand flags
+    (``ambiguous``, ``nsfw-audit``) download their source on first use (``url``
+    replaces the pinned URL; the sha256 must still match).
+
+    Raises:
+        KeyError: ``flag`` is not one of :data:`FLAGS`.
+
+    Example:
+        >>> len(flagged("offensive"))
+        437
+    """
+    src = _check_flag(flag)
+    if src is _YANG:
+        if flag == "not-imageable":
+            return frozenset(
+                w
+                for w, (lab, sc) in _safety().items()
+                if lab == "safe" and sc is not None and sc < 4
+            )
+        return frozenset(w for w, (lab, _) in _safety().items() if lab == flag)
+    if src is _WN_USAGE:
+        return _wordnet_flagged()[flag]
+    if src is _WN_PERSON:
+        return _person()
+    return frozenset(_on_demand(flag, url))
+
+
+def flagged_any(flags: Iterable[str] = DEFAULT_FLAGS) -> frozenset[str]:
+    """Return the wnids carrying any of ``flags`` (default: the "unsafe" set)."""
+    out: set[str] = set()
+    for flag in flags:
+        out |= flagged(flag)
+    return frozenset(out)
