@@ -87,12 +87,25 @@ def provenance_page() -> str:
     for prov in sorted((DATA / "provenance").glob("*.json")):
         rec: dict[str, Any] = json.loads(prov.read_text())
         lines += ["", f"## `{prov.name}` (`{rec.get('script', '?')}`)", "", "| input | origin | licence | sha256 |", "|---|---|---|---|"]
-        for rel, inp in sorted(rec.get("inputs", {}).items()):
-            lines.append(f"| `{rel}` | {inp.get('origin', '')} | {inp.get('licence', inp.get('license', ''))} | `{inp.get('sha256', '')[:16]}…` |")
+        for rel, inp in _records(rec.get("inputs", {})):
+            origin = inp.get("origin", "")
+            licence = inp.get("licence", inp.get("license", ""))
+            if isinstance(origin, dict):
+                licence = licence or origin.get("license", "")
+                origin = origin.get("url") or origin.get("package") or origin.get("kind", "")
+            lines.append(f"| `{rel}` | {origin} | {licence} | `{str(inp.get('sha256', ''))[:16]}…` |")
         lines += ["", "| output | sha256 |", "|---|---|"]
-        for rel, digest in sorted(rec.get("outputs", {}).items()):
+        for rel, out in _records(rec.get("outputs", {})):
+            digest = out.get("sha256", "") if isinstance(out, dict) else out
             lines.append(f"| `{rel}` | `{str(digest)[:16]}…` |")
     return "\n".join(lines) + "\n"
+
+
+def _records(block: Any) -> list[tuple[str, Any]]:
+    """Provenance blocks are ``{path: record}`` or ``[{"path": ..., ...}]``: read both."""
+    if isinstance(block, dict):
+        return sorted(block.items())
+    return sorted(((r.get("path", "?"), r) for r in block), key=lambda kv: kv[0])
 
 
 def cli_page() -> str:
