@@ -15,9 +15,22 @@ from __future__ import annotations
 
 __version__ = "0.1.0.dev0"
 
+from imagenet_versions.audit import (
+    Subtree,
+    Survivor,
+    SurvivorReport,
+    Trace,
+    TraceEvent,
+    member_classes,
+    subtree,
+    survivors,
+    trace,
+    trace_all,
+)
 from imagenet_versions.catalog import Catalog, Derivation, Disagreement, Version
 from imagenet_versions.diff import CategoryDiff, Event, LabelMap, VersionDiff, diff, label_map
 from imagenet_versions.errors import (
+    AmbiguousLemmaError,
     AmbiguousVersionError,
     CatalogError,
     CategoriesUnknownError,
@@ -26,9 +39,11 @@ from imagenet_versions.errors import (
     IntegrityError,
     LineageError,
     ManifestError,
+    UnknownSynsetError,
     UnknownVersionError,
     WordNetUnavailableError,
 )
+from imagenet_versions.flags import DEFAULT_FLAGS, flag_sources, flagged, flags_for, load_user_flags
 from imagenet_versions.lineage import (
     Mismatch,
     Step,
@@ -51,6 +66,8 @@ from imagenet_versions.operations import (
 )
 
 __all__ = [
+    "DEFAULT_FLAGS",
+    "AmbiguousLemmaError",
     "AmbiguousVersionError",
     "Catalog",
     "CatalogError",
@@ -74,7 +91,13 @@ __all__ = [
     "Relabel",
     "Step",
     "Subset",
+    "Subtree",
+    "Survivor",
+    "SurvivorReport",
+    "Trace",
+    "TraceEvent",
     "Transform",
+    "UnknownSynsetError",
     "UnknownVersionError",
     "Version",
     "VersionDiff",
@@ -86,11 +109,20 @@ __all__ = [
     "derivation_path",
     "descendants",
     "diff",
+    "flag_sources",
+    "flagged",
+    "flags_for",
     "get",
     "label_map",
     "lineage",
     "lineage_graph",
+    "load_user_flags",
+    "member_classes",
     "resolve",
+    "subtree",
+    "survivors",
+    "trace",
+    "trace_all",
     "verify",
     "versions",
 ]

@@ -303,6 +303,115 @@ def cmd_verify(cat: Catalog, args: argparse.Namespace) -> int:
     return 1 if undocumented else 0
 
 
+def cmd_survivors(cat: Catalog, args: argparse.Namespace) -> int:
+    from imagenet_versions.audit import survivors
+    from imagenet_versions.flags import DEFAULT_FLAGS, load_user_flags
+
+    users = [load_user_flags(p) for p in args.user_flags]
+    urls = dict(u.split("=", 1) for u in args.source_url)
+    report = survivors(args.version, args.flag or DEFAULT_FLAGS, user=users, urls=urls, catalog=cat)
+    if args.json:
+        _emit_json(report.to_list())
+        return 0
+    counts = ", ".join(f"{n:,} {f}" for f, n in report.counts().items())
+    print(
+        f"{report.version}: {len(report):,} of {report.num_classes:,} classes carry "
+        f"{' / '.join(report.flags)} ({counts})"
+    )
+    if not report.survivors:
+        return 0
+    rows = []
+    shown = report.survivors if args.all else report.survivors[: args.limit]
+    for s in shown:
+        elsewhere = sorted({e.child for e in s.removed_elsewhere})
+        removed = ", ".join(elsewhere[:3]) + (f" +{len(elsewhere) - 3}" if len(elsewhere) > 3 else "")
+        label = "" if s.label == s.wnid else s.label
+        rows.append((s.wnid, s.name, ",".join(s.flags), label, removed or "-"))
+    print(_table(rows, ("wnid", "name", "flags", "label here", "removed in")))
+    if not args.all and len(report) > args.limit:
+        print(f"... {len(report) - args.limit:,} more (use --all)")
+    return 0
+
+
+def cmd_trace(cat: Catalog, args: argparse.Namespace) -> int:
+    from imagenet_versions.audit import trace, trace_all
+
+    traces = trace_all(args.query, catalog=cat) if args.all else [trace(args.query, catalog=cat)]
+    if args.json:
+        docs = [t.to_dict() for t in traces]
+        _emit_json(docs if args.all else docs[0])
+        return 0
+    for t in traces:
+        print(f"{t.wnid} {t.name}: {t.gloss}")
+        if t.flags:
+            print(f"  flags: {', '.join(t.flags)}")
+        print(f"  present in ({len(t.present_in)}): {', '.join(t.present_in) or '-'}")
+        if t.relabelled_in:
+            print(
+                f"  relabelled in ({len(t.relabelled_in)}): "
+                + ", ".join(f"{v} (as {lab})" for v, lab in t.relabelled_in.items())
+            )
+        print(f"  absent from ({len(t.absent_from)}): {', '.join(t.absent_from) or '-'}")
+        if t.unknown_in:
+            print(f"  unknown in ({len(t.unknown_in)}): {', '.join(t.unknown_in)}")
+        for e in t.events:
+            if e.effect == "kept" and not args.verbose:
+                continue
+            print(f"  {e.effect:10} {e.parent} -> {e.version} by {e.op}" + (f": {e.reason}" if e.reason else ""))
+    return 0
+
+
+def cmd_flags(cat: Catalog, args: argparse.Namespace) -> int:
+    from imagenet_versions.flags import DEFAULT_FLAGS, flag_sources
+
+    srcs = flag_sources()
+    if args.json:
+        _emit_json(
+            {
+                "default": list(DEFAULT_FLAGS),
+                "sources": [
+                    {
+                        "name": s.name,
+                        "flags": list(s.flags),
+                        "description": s.description,
+                        "citation": s.citation,
+                        "licence": s.licence,
+                        "url": s.url,
+                        "shipped": s.shipped,
+                        "sha256": s.sha256,
+                    }
+                    for s in srcs
+                ],
+            }
+        )
+        return 0
+    print(f"default (unsafe) flags: {', '.join(DEFAULT_FLAGS)}")
+    for s in srcs:
+        how = "shipped" if s.shipped else f"fetched on demand, pinned sha256 {s.sha256}"
+        print(f"\n{s.name}: {', '.join(s.flags)} ({how})")
+        print(f"  {s.description}")
+        print(f"  cite: {s.citation}")
+        print(f"  licence: {s.licence}")
+        print(f"  url: {s.url}")
+    return 0
+
+
+def cmd_subtree(cat: Catalog, args: argparse.Namespace) -> int:
+    from imagenet_versions.audit import subtree
+
+    st = subtree(args.root, args.version, catalog=cat)
+    if args.json:
+        _emit_json(st.to_dict())
+        return 0
+    print(f"{st.root} ({st.name}) in {st.version}: {len(st.present):,} of {len(st.members):,} synsets of the subtree")
+    name = _namer(cat, args.show_offensive)
+    for w in st.present if args.all else st.present[: args.limit]:
+        print(f"    {w}  {name(w)}")
+    if not args.all and len(st.present) > args.limit:
+        print(f"    ... {len(st.present) - args.limit:,} more (use --all)")
+    return 0
+
+
 # ---------------------------------------------------------------- parser
 
 
@@ -349,6 +458,31 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("verify", parents=[common], help="check every edge against the published lists")
     s.set_defaults(func=cmd_verify)
+
+    s = sub.add_parser("survivors", parents=[common, shown], help="flagged classes present in a version")
+    s.add_argument("version", metavar="VERSION")
+    s.add_argument(
+        "--flag", action="append", default=[], metavar="F", help="flag to check (repeatable; default: the unsafe set)"
+    )
+    s.add_argument("--user-flags", action="append", default=[], metavar="FILE", help="a wnid<TAB>flag file")
+    s.add_argument(
+        "--source-url", action="append", default=[], metavar="SOURCE=URL", help="mirror for an on-demand flag source"
+    )
+    s.set_defaults(func=cmd_survivors)
+
+    s = sub.add_parser("trace", parents=[common], help="where a class lives and dies across the family")
+    s.add_argument("query", metavar="WNID_OR_LEMMA")
+    s.add_argument("--all", action="store_true", help="trace every synset a lemma names (JSON: an array)")
+    s.add_argument("--verbose", action="store_true", help="also list the edges that keep it")
+    s.set_defaults(func=cmd_trace)
+
+    s = sub.add_parser("flags", parents=[common], help="list the flag sources with citation and licence")
+    s.set_defaults(func=cmd_flags)
+
+    s = sub.add_parser("subtree", parents=[common, shown], help="which part of a WordNet subtree a version holds")
+    s.add_argument("root", metavar="WNID_OR_LEMMA")
+    s.add_argument("version", metavar="VERSION")
+    s.set_defaults(func=cmd_subtree)
     return p
 
 
@@ -371,6 +505,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(Catalog.default(), args))
     except Error as exc:
         sys.stderr.write(f"{PROG}: error: {exc}\n")
+        return 2
+    except KeyError as exc:  # unknown flag name
+        sys.stderr.write(f"{PROG}: error: {exc.args[0] if exc.args else exc}\n")
         return 2
     except BrokenPipeError:  # e.g. `| head`
         return 0

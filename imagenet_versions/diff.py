@@ -9,17 +9,17 @@ indices between two versions through the same path, relabels included.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 from attrs import field, frozen
 
-from imagenet_versions.catalog import Catalog
+from imagenet_versions.catalog import Catalog, Derivation
 from imagenet_versions.errors import LineageError
 from imagenet_versions.lineage import Step, derivation_path
 from imagenet_versions.operations import Relabel
 
-__all__ = ["CategoryDiff", "Event", "LabelMap", "VersionDiff", "diff", "label_map"]
+__all__ = ["CategoryDiff", "Event", "LabelMap", "VersionDiff", "diff", "edge_events", "label_map"]
 
 
 @frozen
@@ -163,9 +163,8 @@ def _cat(catalog: Catalog | None) -> Catalog:
     return catalog if catalog is not None else Catalog.default()
 
 
-def _edge_states(cat: Catalog, step: Step) -> list[tuple[str, tuple[str, ...]]]:
+def _edge_states(cat: Catalog, d: Derivation) -> list[tuple[str, tuple[str, ...]]]:
     """States along one edge read parent -> child: (op kind, categories after it)."""
-    d = step.derivation
     states = [("", cat.categories(d.parent))]
     for op in d.ops:
         states.append((op.kind, op.apply(states[-1][1])))
@@ -175,11 +174,15 @@ def _edge_states(cat: Catalog, step: Step) -> list[tuple[str, tuple[str, ...]]]:
     return states
 
 
-def _events(cat: Catalog, path: list[Step], wanted: set[str]) -> dict[str, list[Event]]:
+def edge_events(cat: Catalog, derivations: Iterable[Derivation], wanted: set[str]) -> dict[str, list[Event]]:
+    """For each wanted wnid, the events (drop or introduction) on these edges, read parent -> child.
+
+    Each event names the operation of the edge that caused it, or ``published-list``
+    where the child's published list differs from what the operations produce.
+    """
     out: dict[str, list[Event]] = {}
-    for step in path:
-        d = step.derivation
-        states = _edge_states(cat, step)
+    for d in derivations:
+        states = _edge_states(cat, d)
         for i in range(1, len(states)):
             kind, after = states[i]
             before_set, after_set = set(states[i - 1][1]), set(after)
@@ -202,7 +205,7 @@ def _relabel_targets(cat: Catalog, path: list[Step], start: tuple[str, ...]) -> 
         ops = d.ops if step.direction == "down" else tuple(reversed(d.ops))
         if not any(isinstance(o, Relabel) and o.level == "categories" for o in ops):
             continue
-        states = _edge_states(cat, step)
+        states = _edge_states(cat, d)
         for j, op in enumerate(ops):
             if not (isinstance(op, Relabel) and op.level == "categories"):
                 continue
@@ -251,7 +254,7 @@ def diff(a: str, b: str, *, catalog: Catalog | None = None) -> VersionDiff:
     relabelled_b = {p[1] for p in pairs}
     removed = tuple(w for w in ca if w not in sb and w not in relabelled_a)
     added = tuple(w for w in cb if w not in sa and w not in relabelled_b)
-    events = _events(cat, path, set(removed) | set(added)) if path else {}
+    events = edge_events(cat, (s.derivation for s in path), set(removed) | set(added)) if path else {}
     cd = CategoryDiff(
         a, b, added, removed, frozenset(sa & sb), tuple(pairs), {w: tuple(ev) for w, ev in events.items()}
     )

@@ -8,6 +8,7 @@ keeps working in code that does not know this library.
 from __future__ import annotations
 
 __all__ = [
+    "AmbiguousLemmaError",
     "AmbiguousVersionError",
     "CatalogError",
     "CategoriesUnknownError",
@@ -64,6 +65,22 @@ class AmbiguousVersionError(Error, LookupError):
         msg = f"ambiguous version: {query!r} may mean {listed}"
         if why:
             msg += f"; {why}"
+        super().__init__(msg)
+
+
+class AmbiguousLemmaError(Error, LookupError):
+    """A lemma names several synsets (``"dog"``); pass a wnid instead.
+
+    ``candidates`` holds ``(wnid, first lemma, gloss)`` triples.
+    """
+
+    __module__ = "imagenet_versions"
+
+    def __init__(self, query: str, candidates: tuple[tuple[str, str, str], ...]) -> None:
+        self.query = query
+        self.candidates = candidates
+        listed = "; ".join(f"{w} ({name}: {gloss[:60]})" for w, name, gloss in candidates)
+        msg = f"ambiguous lemma: {query!r} names {len(candidates)} synsets: {listed}; give a wnid"
         super().__init__(msg)
 
 

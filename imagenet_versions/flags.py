@@ -324,9 +324,7 @@ def _yang(wnid: str) -> dict[str, Evidence]:
     label, score = _safety()[wnid]
     found = {label: Evidence(label, _YANG.name, label, f"safety label {label!r}")}
     if label == "safe" and score is not None and score < 4:
-        found["not-imageable"] = Evidence(
-            "not-imageable", _YANG.name, score, f"safe, imageability {score:.2f} < 4"
-        )
+        found["not-imageable"] = Evidence("not-imageable", _YANG.name, score, f"safe, imageability {score:.2f} < 4")
     return found
 
 
@@ -349,9 +347,7 @@ def _wordnet(s: wordnet.Synset) -> dict[str, Evidence]:
         found["derogatory"] = Evidence("derogatory", _WN_USAGE.name, tuple(derog), _describe(derog))
     informal = _markers(s, INFORMAL_DOMAINS)
     if informal:
-        found["informal"] = Evidence(
-            "informal", _WN_USAGE.name, tuple(informal), _describe(informal)
-        )
+        found["informal"] = Evidence("informal", _WN_USAGE.name, tuple(informal), _describe(informal))
     return found
 
 
@@ -400,11 +396,7 @@ def _person_flag(wnid: str) -> dict[str, Evidence]:
     if wnid not in _person():
         return {}
     path = _person_path(wnid)
-    return {
-        "person": Evidence(
-            "person", _WN_PERSON.name, path, f"{len(path) - 1} hyponym links below n00007846"
-        )
-    }
+    return {"person": Evidence("person", _WN_PERSON.name, path, f"{len(path) - 1} hyponym links below n00007846")}
 
 
 @functools.cache
@@ -531,16 +523,13 @@ def _on_demand(flag: str, url: str | None) -> dict[str, Evidence]:
                     flag,
                     _NSFW.name,
                     sc.mean_train,
-                    f"mean train NSFW score {sc.mean_train:.3f} > {NSFW_THRESHOLD} "
-                    f"(val {sc.mean_val:.3f})",
+                    f"mean train NSFW score {sc.mean_train:.3f} > {NSFW_THRESHOLD} (val {sc.mean_val:.3f})",
                 )
     elif flag == "ambiguous":
         for g in ambiguous_groups(url=url):
             for wnid in g.wnids:
                 others = ", ".join(w for w in g.wnids if w != wnid)
-                out[wnid] = Evidence(
-                    flag, _JANOUSKOVA.name, g.codes, f"problem codes {list(g.codes)}; with {others}"
-                )
+                out[wnid] = Evidence(flag, _JANOUSKOVA.name, g.codes, f"problem codes {list(g.codes)}; with {others}")
     return out
 
 
@@ -702,11 +691,7 @@ def flagged(flag: str, *, url: str | None = None) -> frozenset[str]:
     src = _check_flag(flag)
     if src is _YANG:
         if flag == "not-imageable":
-            return frozenset(
-                w
-                for w, (lab, sc) in _safety().items()
-                if lab == "safe" and sc is not None and sc < 4
-            )
+            return frozenset(w for w, (lab, sc) in _safety().items() if lab == "safe" and sc is not None and sc < 4)
         return frozenset(w for w, (lab, _) in _safety().items() if lab == flag)
     if src is _WN_USAGE:
         return _wordnet_flagged()[flag]

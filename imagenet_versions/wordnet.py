@@ -110,9 +110,9 @@ _INSTALL_HINT = (
     "or `python -m nltk.downloader wordnet`"
 )
 # Files NLTK's WordNetCorpusReader opens when it starts.
-_REQUIRED = tuple(
-    f"{kind}.{pos}" for kind in ("index", "data") for pos in ("noun", "verb", "adj", "adv")
-) + tuple(f"{pos}.exc" for pos in ("noun", "verb", "adj", "adv"))
+_REQUIRED = tuple(f"{kind}.{pos}" for kind in ("index", "data") for pos in ("noun", "verb", "adj", "adv")) + tuple(
+    f"{pos}.exc" for pos in ("noun", "verb", "adj", "adv")
+)
 
 
 def _tuple(value: Iterable[str]) -> tuple[str, ...]:
@@ -502,8 +502,7 @@ def open_corpus(root: Any) -> Any:
         def open(self, file: str) -> Any:
             if file == "lexnames" and need_lexnames:
                 lines = "".join(
-                    f"{i:02d}\t{name}\t{_LEX_POS[name.split('.')[0]]}\n"
-                    for i, name in enumerate(WORDNET30_LEXNAMES)
+                    f"{i:02d}\t{name}\t{_LEX_POS[name.split('.')[0]]}\n" for i, name in enumerate(WORDNET30_LEXNAMES)
                 )
                 return io.StringIO(lines)
             return super().open(file)

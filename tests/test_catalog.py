@@ -247,6 +247,8 @@ def test_readme_counts_are_true() -> None:
     status = Counter(v.category_status for v in iv.versions())
     n_edges = len(iv.Catalog.default().edges)
     assert f"{len(iv.versions())} versions (`imagenet-versions list`), {n_edges} derivations" in readme
-    assert f"Category lists of\n  {status['published']}" in readme or f"Category lists of {status['published']}" in readme
+    assert (
+        f"Category lists of\n  {status['published']}" in readme or f"Category lists of {status['published']}" in readme
+    )
     assert f"{status['derived']} are derived" in readme
     assert status["reconstructed"] == 1 and status["unknown"] == 1

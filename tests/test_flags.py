@@ -133,9 +133,7 @@ def test_default_flags_in_fall11() -> None:
 
 
 def test_shipped_table_matches_provenance() -> None:
-    record = json.loads(
-        (REPO / "imagenet_versions/data/provenance/build_flags.json").read_text(encoding="utf-8")
-    )
+    record = json.loads((REPO / "imagenet_versions/data/provenance/build_flags.json").read_text(encoding="utf-8"))
     (out,) = record["outputs"]
     data = (REPO / out["path"]).read_bytes()
     assert hashlib.sha256(data).hexdigest() == out["sha256"]
@@ -252,9 +250,7 @@ def test_nsfw_pinned_sha256_rejects_other_bytes(local_http: tuple[str, Path]) ->
         flags.flagged("nsfw-audit", url=f"{base}/df_nsfw.csv")
 
 
-def test_nsfw_mechanics_with_a_tiny_file(
-    local_http: tuple[str, Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_nsfw_mechanics_with_a_tiny_file(local_http: tuple[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     base, root = local_http
     digest = _tiny_nsfw(root)
     monkeypatch.setattr(flags, "_NSFW", attrs.evolve(flags._NSFW, sha256=digest))
@@ -329,9 +325,7 @@ def test_groups_mapping_is_checked_against_lemmas(
             assert group.wnids == (order[0], order[1])
             assert group.codes == (5,)
         else:
-            with pytest.raises(
-                CatalogError, match=r"class name 'tench' .* does not match n01443537"
-            ):
+            with pytest.raises(CatalogError, match=r"class name 'tench' .* does not match n01443537"):
                 flags.ambiguous_groups(url=f"{base}/{name}")
 
 
@@ -377,9 +371,7 @@ def test_user_flags_without_corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(wordnet, "full_wordnet", missing)
     path = tmp_path / "u.csv"
     path.write_text("n02084071,a\nn06717170,b\n", encoding="utf-8")
-    with pytest.raises(
-        CatalogError, match=r"u\.csv, line 2: wnid 'n06717170' is not in the shipped"
-    ):
+    with pytest.raises(CatalogError, match=r"u\.csv, line 2: wnid 'n06717170' is not in the shipped"):
         flags.load_user_flags(path)
     with pytest.raises(CatalogError, match="corpus to check it is not installed"):
         flags.load_user_flags(path)
@@ -400,7 +392,5 @@ def test_user_flags_checked_against_full_corpus(tmp_path: Path) -> None:
     assert table.check == "snapshot+full corpus"
     assert table.flags == {"domain": {"n06717170"}}
     path.write_text("n06717170\tdomain\nn06717171\tdomain\n", encoding="utf-8")
-    with pytest.raises(
-        CatalogError, match=r"line 2: unknown wnid 'n06717171': not in WordNet 3\.0"
-    ):
+    with pytest.raises(CatalogError, match=r"line 2: unknown wnid 'n06717171': not in WordNet 3\.0"):
         flags.load_user_flags(path)

@@ -93,9 +93,7 @@ def test_synset_record() -> None:
 
 def test_unknown_and_malformed_wnids() -> None:
     # n06717170 (a WordNet 3.0 synset, "disparagement") is in no ImageNet list
-    with pytest.raises(
-        UnknownSynsetError, match=r"not in the shipped wordnet snapshot: 'n06717170'"
-    ):
+    with pytest.raises(UnknownSynsetError, match=r"not in the shipped wordnet snapshot: 'n06717170'"):
         wn.synset("n06717170")
     with pytest.raises(LookupError, match=r"full WordNet 3\.0 corpus answers beyond the snapshot"):
         wn.ancestors("n06717170")
@@ -180,9 +178,7 @@ def test_provenance_matches_shipped_snapshot() -> None:
     assert summary["is_a_parents_differ_from_wordnet"] == []
 
 
-def test_missing_corpus_error_says_how_to_install(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_missing_corpus_error_says_how_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(wn, "_nltk_root", lambda: None)
     monkeypatch.setattr(wn, "_DEBIAN_DIR", tmp_path / "nowhere")
     monkeypatch.setenv("WNSEARCHDIR", str(tmp_path))
@@ -196,9 +192,7 @@ def test_missing_corpus_error_says_how_to_install(
 
 def test_open_corpus_rejects_a_folder_without_wordnet(tmp_path: Path) -> None:
     (tmp_path / "data.noun").write_text("")
-    with pytest.raises(
-        WordNetUnavailableError, match=r"not a WordNet dict folder: .* lacks index\.noun"
-    ):
+    with pytest.raises(WordNetUnavailableError, match=r"not a WordNet dict folder: .* lacks index\.noun"):
         wn.open_corpus(tmp_path)
 
 

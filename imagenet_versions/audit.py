@@ -1,0 +1,446 @@
+"""Which flagged classes survive where: :func:`survivors`, :func:`trace` and :func:`subtree`.
+
+These join the lineage (which classes each version has, and which edge removed
+what) with the flag sources of :mod:`imagenet_versions.flags` (Yang et al. 2020
+safety labels, WordNet 3.0 usage markers, the person subtree, user files).
+
+A version's *member classes* are the classes whose images it holds: its
+categories, or, where its edge relabels classes into superclasses (BREEDS,
+ImageNet-9), the classes before the relabel, each with the label it takes.
+
+Content warning: the results name slurs and offensive labels. They are data to be
+measured and reported, which is what these functions exist for.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
+
+from attrs import field, frozen
+
+from imagenet_versions import flags as _flags
+from imagenet_versions import wordnet
+from imagenet_versions.catalog import Catalog
+from imagenet_versions.diff import Event, edge_events
+from imagenet_versions.errors import AmbiguousLemmaError, CategoriesUnknownError, UnknownSynsetError
+from imagenet_versions.operations import Relabel
+
+__all__ = [
+    "Subtree",
+    "Survivor",
+    "SurvivorReport",
+    "Trace",
+    "TraceEvent",
+    "member_classes",
+    "subtree",
+    "survivors",
+    "trace",
+    "trace_all",
+]
+
+_WNID = re.compile(r"^n\d{8}$")
+
+
+def _cat(catalog: Catalog | None) -> Catalog:
+    return catalog if catalog is not None else Catalog.default()
+
+
+def member_classes(version: str, *, catalog: Catalog | None = None) -> dict[str, str]:
+    """The classes whose images ``version`` holds, each mapped to its label there.
+
+    Raises:
+        CategoriesUnknownError: the version's categories are not known.
+    """
+    cat = _cat(catalog)
+    vid = cat.resolve(version)
+    cats = cat.categories(vid)
+    for edge in cat.parents(vid):
+        state = cat.categories(edge.parent)
+        members: dict[str, str] | None = None
+        for op in edge.ops:
+            if isinstance(op, Relabel) and op.level == "categories":
+                members = {w: op.mapping[w] for w in state if w in op.mapping}
+            state = op.apply(state)
+        if members is not None:
+            return members
+    return {w: w for w in cats}
+
+
+# ------------------------------------------------------------------ survivors
+
+
+@frozen
+class Survivor:
+    """A flagged class present in a version.
+
+    ``label`` is the class's label in the version (itself, or the superclass a
+    relabel gives it); ``evidence`` maps each flag to its :class:`~imagenet_versions.flags.Evidence`;
+    ``removed_elsewhere`` lists the edges of the family that drop it, with the reason.
+    """
+
+    wnid: str
+    name: str
+    flags: tuple[str, ...]
+    evidence: Mapping[str, Any] = field(hash=False, repr=False)
+    label: str
+    removed_elsewhere: tuple[Event, ...] = field(repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "wnid": self.wnid,
+            "name": self.name,
+            "flags": list(self.flags),
+            "label": self.label,
+            "evidence": {
+                f: {"source": e.source, "value": _plain(e.value), "detail": e.detail} for f, e in self.evidence.items()
+            },
+            "removed_elsewhere": [e.to_dict() for e in self.removed_elsewhere],
+        }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (str, int, float)) or value is None:
+        return value
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    if hasattr(value, "__attrs_attrs__"):
+        return {a.name: _plain(getattr(value, a.name)) for a in value.__attrs_attrs__}
+    return str(value)
+
+
+@frozen
+class SurvivorReport:
+    """The flagged classes present in one version (see :func:`survivors`)."""
+
+    version: str
+    flags: tuple[str, ...]
+    survivors: tuple[Survivor, ...]
+    num_classes: int
+
+    def counts(self) -> dict[str, int]:
+        """Number of survivors carrying each flag (a class may carry several)."""
+        return {f: sum(f in s.flags for s in self.survivors) for f in self.flags}
+
+    def __len__(self) -> int:
+        return len(self.survivors)
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.survivors)
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{n:,} {f}" for f, n in self.counts().items())
+        n = f"{len(self.survivors):,} of {self.num_classes:,}"
+        return f"<SurvivorReport {self.version}: {n} classes flagged ({counts})>"
+
+    def to_list(self) -> list[dict[str, Any]]:
+        return [s.to_dict() for s in self.survivors]
+
+
+def _user_list(user: Any) -> list[Any]:
+    if user is None:
+        return []
+    if isinstance(user, _flags.UserFlags):
+        return [user]
+    return list(user)
+
+
+def _flagged_sets(
+    flag_names: Iterable[str], users: list[Any], urls: Mapping[str, str] | None
+) -> dict[str, frozenset[str]]:
+    out: dict[str, frozenset[str]] = {}
+    for f in flag_names:
+        from_users = frozenset().union(*(u.flags.get(f, frozenset()) for u in users)) if users else frozenset()
+        if f in _flags.FLAGS:
+            src = _flags.FLAGS[f]
+            url = (urls or {}).get(src)
+            out[f] = _flags.flagged(f, url=url) | from_users if url else _flags.flagged(f) | from_users
+        elif any(f in u.flags for u in users):
+            out[f] = from_users
+        else:
+            known = sorted({*_flags.FLAGS, *(g for u in users for g in u.flags)})
+            msg = f"unknown flag: {f!r}; known flags: {', '.join(known)}"
+            raise KeyError(msg)
+    return out
+
+
+def _evidence(wnid: str, wanted: Iterable[str], users: list[Any], urls: Mapping[str, str] | None) -> dict[str, Any]:
+    wanted = set(wanted)
+    on_demand = bool(wanted & {"ambiguous", "nsfw-audit"})
+    try:
+        ev = _flags.flags_for(wnid, on_demand=on_demand, user=users, urls=urls)
+    except UnknownSynsetError:
+        ev = {}
+        for u in users:
+            ev.update(u.for_wnid(wnid))
+    return {f: e for f, e in ev.items() if f in wanted}
+
+
+def _name(cat: Catalog, wnid: str) -> str:
+    try:
+        return wordnet.synset(wnid).name.replace("_", " ")
+    except UnknownSynsetError:
+        return cat.name_of(wnid).split(",")[0]
+
+
+def _removals(cat: Catalog, wnids: set[str]) -> dict[str, list[Event]]:
+    """Every edge of the family that drops one of ``wnids``."""
+    edges = [e for e in cat.edges if cat.has_categories(e.parent) and cat.has_categories(e.child)]
+    events = edge_events(cat, edges, wnids)
+    return {w: [e for e in evs if e.effect == "dropped"] for w, evs in events.items()}
+
+
+def survivors(
+    version: str,
+    flags: Iterable[str] = _flags.DEFAULT_FLAGS,
+    *,
+    user: Any = None,
+    urls: Mapping[str, str] | None = None,
+    catalog: Catalog | None = None,
+) -> SurvivorReport:
+    """The flagged classes present in ``version``.
+
+    Args:
+        version: a version id or alias.
+        flags: flag names (default: the unsafe set, ``offensive``, ``sensitive``,
+            ``derogatory``); see :func:`imagenet_versions.flags.flag_sources`.
+            Flags of on-demand sources (``ambiguous``, ``nsfw-audit``) are
+            downloaded on first use.
+        user: :class:`~imagenet_versions.flags.UserFlags` (or several) from
+            :func:`~imagenet_versions.flags.load_user_flags`; their flags may be named in ``flags``.
+        urls: flag-source name -> mirror URL for on-demand sources.
+
+    Raises:
+        CategoriesUnknownError: the version's categories are not known, so no
+            answer can be given (ImageNet10K).
+        KeyError: an unknown flag name.
+
+    >>> r = survivors("imagenet-fall11", ["offensive", "sensitive"])
+    >>> r.counts()
+    {'offensive': 437, 'sensitive': 1156}
+    """
+    cat = _cat(catalog)
+    vid = cat.resolve(version)
+    members = member_classes(vid, catalog=cat)
+    flag_names = tuple(dict.fromkeys(flags))
+    users = _user_list(user)
+    sets = _flagged_sets(flag_names, users, urls)
+    hit = {w for w in members if any(w in s for s in sets.values())}
+    removals = _removals(cat, hit)
+    out = []
+    for w in members:
+        if w not in hit:
+            continue
+        fl = tuple(f for f in flag_names if w in sets[f])
+        out.append(
+            Survivor(w, _name(cat, w), fl, _evidence(w, fl, users, urls), members[w], tuple(removals.get(w, ())))
+        )
+    return SurvivorReport(vid, flag_names, tuple(out), len(members))
+
+
+# ------------------------------------------------------------------ trace
+
+
+@frozen
+class TraceEvent:
+    """What one edge did to the traced class: ``removed``, ``kept``, ``relabelled`` or ``added``."""
+
+    version: str
+    parent: str
+    op: str
+    effect: Literal["removed", "kept", "relabelled", "added"]
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "version": self.version,
+            "from": self.parent,
+            "op": self.op,
+            "effect": self.effect,
+            "reason": self.reason,
+        }
+
+
+@frozen
+class Trace:
+    """Where one class lives and dies across the family (see :func:`trace`)."""
+
+    wnid: str
+    name: str
+    gloss: str
+    present_in: tuple[str, ...]
+    relabelled_in: Mapping[str, str] = field(hash=False)
+    absent_from: tuple[str, ...] = ()
+    unknown_in: tuple[str, ...] = ()
+    events: tuple[TraceEvent, ...] = ()
+    flags: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        return (
+            f"<Trace {self.wnid} ({self.name}): present in {len(self.present_in)}, "
+            f"relabelled in {len(self.relabelled_in)}, absent from {len(self.absent_from)} versions>"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "wnid": self.wnid,
+            "name": self.name,
+            "gloss": self.gloss,
+            "flags": list(self.flags),
+            "present_in": list(self.present_in),
+            "relabelled_in": dict(self.relabelled_in),
+            "absent_from": list(self.absent_from),
+            "unknown_in": list(self.unknown_in),
+            "events": [e.to_dict() for e in self.events],
+        }
+
+
+def _resolve_lemma(query: str) -> list[str]:
+    q = query.strip()
+    if _WNID.match(q):
+        wordnet.synset(q)  # raises UnknownSynsetError with a clear message
+        return [q]
+    found = [s.wnid for s in wordnet.lookup(q)]
+    if not found:
+        msg = f"no synset of the shipped WordNet snapshot has the lemma {q!r}; give a wnid (e.g. n02084071)"
+        raise UnknownSynsetError(msg)
+    return found
+
+
+def trace_all(query: str, *, catalog: Catalog | None = None) -> list[Trace]:
+    """:func:`trace` every synset that ``query`` (a wnid or a lemma) names."""
+    return [_trace(w, _cat(catalog)) for w in _resolve_lemma(query)]
+
+
+def trace(query: str, *, catalog: Catalog | None = None) -> Trace:
+    """In which versions a class is present, absent or unknown, and which edge did what to it.
+
+    Args:
+        query: a wnid (``"n10513938"``) or a lemma (``"redneck"``; case, spaces and
+            underscores do not matter).
+
+    Raises:
+        AmbiguousLemmaError: the lemma names several synsets; the message lists
+            them (use :func:`trace_all`, or pass a wnid).
+        UnknownSynsetError: no such wnid or lemma in the shipped WordNet snapshot.
+
+    >>> t = trace("n10513938")
+    >>> "imagenet-fall11" in t.present_in, "imagenet-winter21" in t.absent_from
+    (True, True)
+    """
+    wnids = _resolve_lemma(query)
+    if len(wnids) > 1:
+        cands = tuple((w, wordnet.synset(w).name, wordnet.synset(w).gloss) for w in wnids)
+        raise AmbiguousLemmaError(query, cands)
+    return _trace(wnids[0], _cat(catalog))
+
+
+def _trace(wnid: str, cat: Catalog) -> Trace:
+    present, absent, unknown = [], [], []
+    relabelled: dict[str, str] = {}
+    members: dict[str, dict[str, str]] = {}
+    for v in cat:
+        try:
+            m = member_classes(v.id, catalog=cat)
+        except CategoriesUnknownError:
+            unknown.append(v.id)
+            continue
+        members[v.id] = m
+        if wnid in m and m[wnid] == wnid:
+            present.append(v.id)
+        elif wnid in m:
+            relabelled[v.id] = m[wnid]
+        else:
+            absent.append(v.id)
+    events: list[TraceEvent] = []
+    drops = edge_events(cat, [e for e in cat.edges if e.parent in members and e.child in members], {wnid})
+    by_edge = {(e.parent, e.child): e for e in drops.get(wnid, [])}
+    for e in _topological_edges(cat):
+        if e.parent not in members or e.child not in members:
+            continue
+        before, after = wnid in members[e.parent], wnid in members[e.child]
+        ev = by_edge.get((e.parent, e.child))
+        if before and after and members[e.child][wnid] != wnid:
+            events.append(TraceEvent(e.child, e.parent, e.op, "relabelled", f"relabelled to {members[e.child][wnid]}"))
+        elif before and after:
+            events.append(TraceEvent(e.child, e.parent, e.op, "kept"))
+        elif before:
+            events.append(TraceEvent(e.child, e.parent, ev.op if ev else e.op, "removed", ev.reason if ev else ""))
+        elif after:
+            events.append(TraceEvent(e.child, e.parent, ev.op if ev else e.op, "added", ev.reason if ev else ""))
+    try:
+        s = wordnet.synset(wnid)
+        name, gloss = s.name.replace("_", " "), s.gloss
+        fl = tuple(sorted(_flags.flags_for(wnid)))
+    except UnknownSynsetError:
+        name, gloss, fl = cat.name_of(wnid), "", ()
+    return Trace(wnid, name, gloss, tuple(present), relabelled, tuple(absent), tuple(unknown), tuple(events), fl)
+
+
+def _topological_edges(cat: Catalog) -> list[Any]:
+    import networkx as nx
+
+    from imagenet_versions.lineage import lineage_graph
+
+    order = {v: i for i, v in enumerate(nx.topological_sort(lineage_graph(cat)))}
+    return sorted(cat.edges, key=lambda e: (order[e.parent], order[e.child]))
+
+
+# ------------------------------------------------------------------ subtree x version
+
+
+@frozen
+class Subtree:
+    """Which part of a WordNet subtree (ImageNet's is-a graph) a version holds."""
+
+    root: str
+    name: str
+    version: str
+    members: frozenset[str] = field(repr=False)
+    present: tuple[str, ...] = field(repr=False)
+
+    @property
+    def absent(self) -> tuple[str, ...]:
+        have = set(self.present)
+        return tuple(sorted(w for w in self.members if w not in have))
+
+    def __repr__(self) -> str:
+        n = f"{len(self.present):,} of {len(self.members):,}"
+        return f"<Subtree {self.root} ({self.name}) in {self.version}: {n} synsets>"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "root": self.root,
+            "name": self.name,
+            "version": self.version,
+            "subtree_size": len(self.members),
+            "present_count": len(self.present),
+            "present": list(self.present),
+            "absent_count": len(self.members) - len(self.present),
+        }
+
+
+def subtree(root: str, version: str, *, catalog: Catalog | None = None) -> Subtree:
+    """The synsets of ``root``'s subtree (root included) that ``version`` holds.
+
+    ``root`` is a wnid or an unambiguous lemma; the subtree is ImageNet's is-a
+    graph below it, as far as the shipped WordNet snapshot knows it (every synset
+    of the shipped lists and the whole person subtree). Membership counts the
+    version's member classes (see :func:`member_classes`).
+
+    >>> s = subtree("n00007846", "imagenet-winter21")   # person.n.01 and the 158 kept below it
+    >>> len(s.present)
+    159
+    """
+    cat = _cat(catalog)
+    wnids = _resolve_lemma(root)
+    if len(wnids) > 1:
+        cands = tuple((w, wordnet.synset(w).name, wordnet.synset(w).gloss) for w in wnids)
+        raise AmbiguousLemmaError(root, cands)
+    (r,) = wnids
+    vid = cat.resolve(version)
+    members = frozenset({r} | wordnet.descendants(r))
+    have = member_classes(vid, catalog=cat)
+    present = tuple(w for w in have if w in members)
+    return Subtree(r, wordnet.synset(r).name.replace("_", " "), vid, members, present)
