@@ -450,8 +450,13 @@ def nsfw_scores(*, url: str | None = None) -> dict[str, NsfwScore]:
         DownloadError: the file could not be downloaded.
         IntegrityError: the file does not have the pinned sha256.
     """
-    path = _fetch_source(_NSFW, url)
-    return _parse_nsfw(path.read_text(encoding="utf-8"), str(path))
+    return dict(_read_nsfw(str(_fetch_source(_NSFW, url))))
+
+
+@functools.lru_cache(maxsize=4)
+def _read_nsfw(path: str) -> dict[str, NsfwScore]:
+    # cached files are named by their (verified) sha256, so a path is its content
+    return _parse_nsfw(Path(path).read_text(encoding="utf-8"), path)
 
 
 def _parse_nsfw(text: str, where: str) -> dict[str, NsfwScore]:
@@ -492,8 +497,12 @@ def ambiguous_groups(*, url: str | None = None) -> tuple[ProblemGroup, ...]:
         DownloadError: the file could not be downloaded.
         IntegrityError: the file does not have the pinned sha256.
     """
-    path = _fetch_source(_JANOUSKOVA, url)
-    return _parse_groups(path.read_text(encoding="utf-8"), str(path))
+    return _read_groups(str(_fetch_source(_JANOUSKOVA, url)))
+
+
+@functools.lru_cache(maxsize=4)
+def _read_groups(path: str) -> tuple[ProblemGroup, ...]:
+    return _parse_groups(Path(path).read_text(encoding="utf-8"), path)
 
 
 def _parse_groups(text: str, where: str) -> tuple[ProblemGroup, ...]:
