@@ -86,14 +86,16 @@ DEROGATORY_DOMAINS = frozenset({"disparagement", "ethnic slur", "obscenity"})
 INFORMAL_DOMAINS = frozenset({"slang", "colloquialism"})
 
 #: Gloss patterns (case-insensitive) that make a synset ``derogatory``. They match a
-#: gloss that says the *term* is offensive or derogatory, not glosses where the word
-#: describes something else ("offensive play", "offensive smell", "inoffensive").
+#: gloss that says the *term* is offensive or derogatory ("offensive term for",
+#: "(ethnic slur)", "(sometimes offensive)", "a derogatory term for"), not glosses
+#: where the word describes something else ("offensive play", "offensive smell",
+#: "inoffensive", "derogatory rumors", "(usually in offensive language)").
 DEROGATORY_GLOSS = (
     r"\(ethnic slur\)",
     r"\boffensive(?: and (?:insulting|disparaging|derogatory))? (?:term|name)s?\b",
     r"\b(?:considered|regarded as) offensive\b",
-    r"\([^)]*\boffensive\b[^)]*\)",
-    r"\bderogatory\b",
+    r"\((?:sometimes |often )?offensive\b[^)]*\)",
+    r"\bderogatory (?:term|name|reference)s?\b",
     r"\bdisparaging terms?\b",
     r"\(disparaging\) term",
     r"\binsulting terms?\b",
@@ -665,6 +667,7 @@ def flags_for(
     on_demand: bool = False,
     user: UserFlags | Iterable[UserFlags] = (),
     urls: Mapping[str, str] | None = None,
+    full: bool = False,
 ) -> dict[str, Evidence]:
     """Return every flag on ``wnid``, with its evidence.
 
@@ -673,15 +676,20 @@ def flags_for(
         on_demand: also consult the on-demand sources (downloads them on first use).
         user: flags loaded with :func:`load_user_flags`.
         urls: source name -> URL, to fetch on-demand sources from a mirror.
+        full: for a wnid outside the snapshot, read it from the full WordNet 3.0
+            corpus (``derogatory`` and ``informal`` are then computed from it; such a
+            wnid is never a ``person``, as the snapshot holds the whole subtree).
 
     Raises:
-        UnknownSynsetError: ``wnid`` is not in the snapshot.
+        UnknownSynsetError: ``wnid`` is not in the snapshot (nor, with ``full=True``,
+            in WordNet 3.0).
+        WordNetUnavailableError: ``full=True`` was needed but the corpus is missing.
 
     Example:
         >>> sorted(flags_for("n02084071"))
         []
     """
-    s = wordnet.synset(wnid)
+    s = wordnet.synset(wnid, full=full)
     found = {**_yang(wnid), **_wordnet(s), **_person_flag(wnid)}
     if on_demand:
         for flag in ("ambiguous", "nsfw-audit"):
