@@ -46,6 +46,7 @@ import re
 from collections.abc import Iterable, Mapping
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import Literal
 
 import attrs
@@ -278,7 +279,9 @@ _NSFW = FlagSource(
 _SOURCES = (_YANG, _WN_USAGE, _WN_PERSON, _JANOUSKOVA, _NSFW)
 
 #: Every named flag, mapped to the name of its source.
-FLAGS: Mapping[str, str] = {flag: src.name for src in _SOURCES for flag in src.flags}
+FLAGS: Mapping[str, str] = MappingProxyType(
+    {flag: src.name for src in _SOURCES for flag in src.flags}
+)
 
 
 def flag_sources() -> tuple[FlagSource, ...]:
