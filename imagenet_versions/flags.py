@@ -46,6 +46,7 @@ import re
 from collections.abc import Iterable, Mapping
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import Literal
 
 import attrs
@@ -86,14 +87,16 @@ DEROGATORY_DOMAINS = frozenset({"disparagement", "ethnic slur", "obscenity"})
 INFORMAL_DOMAINS = frozenset({"slang", "colloquialism"})
 
 #: Gloss patterns (case-insensitive) that make a synset ``derogatory``. They match a
-#: gloss that says the *term* is offensive or derogatory, not glosses where the word
-#: describes something else ("offensive play", "offensive smell", "inoffensive").
+#: gloss that says the *term* is offensive or derogatory ("offensive term for",
+#: "(ethnic slur)", "(sometimes offensive)", "a derogatory term for"), not glosses
+#: where the word describes something else ("offensive play", "offensive smell",
+#: "inoffensive", "derogatory rumors", "(usually in offensive language)").
 DEROGATORY_GLOSS = (
     r"\(ethnic slur\)",
     r"\boffensive(?: and (?:insulting|disparaging|derogatory))? (?:term|name)s?\b",
     r"\b(?:considered|regarded as) offensive\b",
-    r"\([^)]*\boffensive\b[^)]*\)",
-    r"\bderogatory\b",
+    r"\((?:sometimes |often )?offensive\b[^)]*\)",
+    r"\bderogatory (?:term|name|reference)s?\b",
     r"\bdisparaging terms?\b",
     r"\(disparaging\) term",
     r"\binsulting terms?\b",
@@ -276,7 +279,9 @@ _NSFW = FlagSource(
 _SOURCES = (_YANG, _WN_USAGE, _WN_PERSON, _JANOUSKOVA, _NSFW)
 
 #: Every named flag, mapped to the name of its source.
-FLAGS: Mapping[str, str] = {flag: src.name for src in _SOURCES for flag in src.flags}
+FLAGS: Mapping[str, str] = MappingProxyType(
+    {flag: src.name for src in _SOURCES for flag in src.flags}
+)
 
 
 def flag_sources() -> tuple[FlagSource, ...]:
@@ -442,8 +447,13 @@ def nsfw_scores(*, url: str | None = None) -> dict[str, NsfwScore]:
         DownloadError: the file could not be downloaded.
         IntegrityError: the file does not have the pinned sha256.
     """
-    path = _fetch_source(_NSFW, url)
-    return _parse_nsfw(path.read_text(encoding="utf-8"), str(path))
+    return dict(_read_nsfw(str(_fetch_source(_NSFW, url))))
+
+
+@functools.lru_cache(maxsize=4)
+def _read_nsfw(path: str) -> dict[str, NsfwScore]:
+    # cached files are named by their (verified) sha256, so a path is its content
+    return _parse_nsfw(Path(path).read_text(encoding="utf-8"), path)
 
 
 def _parse_nsfw(text: str, where: str) -> dict[str, NsfwScore]:
@@ -484,8 +494,12 @@ def ambiguous_groups(*, url: str | None = None) -> tuple[ProblemGroup, ...]:
         DownloadError: the file could not be downloaded.
         IntegrityError: the file does not have the pinned sha256.
     """
-    path = _fetch_source(_JANOUSKOVA, url)
-    return _parse_groups(path.read_text(encoding="utf-8"), str(path))
+    return _read_groups(str(_fetch_source(_JANOUSKOVA, url)))
+
+
+@functools.lru_cache(maxsize=4)
+def _read_groups(path: str) -> tuple[ProblemGroup, ...]:
+    return _parse_groups(Path(path).read_text(encoding="utf-8"), path)
 
 
 def _parse_groups(text: str, where: str) -> tuple[ProblemGroup, ...]:
@@ -645,6 +659,7 @@ def flags_for(
     on_demand: bool = False,
     user: UserFlags | Iterable[UserFlags] = (),
     urls: Mapping[str, str] | None = None,
+    full: bool = False,
 ) -> dict[str, Evidence]:
     """Return every flag on ``wnid``, with its evidence.
 
@@ -653,15 +668,20 @@ def flags_for(
         on_demand: also consult the on-demand sources (downloads them on first use).
         user: flags loaded with :func:`load_user_flags`.
         urls: source name -> URL, to fetch on-demand sources from a mirror.
+        full: for a wnid outside the snapshot, read it from the full WordNet 3.0
+            corpus (``derogatory`` and ``informal`` are then computed from it; such a
+            wnid is never a ``person``, as the snapshot holds the whole subtree).
 
     Raises:
-        UnknownSynsetError: ``wnid`` is not in the snapshot.
+        UnknownSynsetError: ``wnid`` is not in the snapshot (nor, with ``full=True``,
+            in WordNet 3.0).
+        WordNetUnavailableError: ``full=True`` was needed but the corpus is missing.
 
     Example:
         >>> sorted(flags_for("n02084071"))
         []
     """
-    s = wordnet.synset(wnid)
+    s = wordnet.synset(wnid, full=full)
     found = {**_yang(wnid), **_wordnet(s), **_person_flag(wnid)}
     if on_demand:
         for flag in ("ambiguous", "nsfw-audit"):

@@ -394,3 +394,33 @@ def test_user_flags_checked_against_full_corpus(tmp_path: Path) -> None:
     path.write_text("n06717170\tdomain\nn06717171\tdomain\n", encoding="utf-8")
     with pytest.raises(CatalogError, match=r"line 2: unknown wnid 'n06717171': not in WordNet 3\.0"):
         flags.load_user_flags(path)
+
+
+@pytest.mark.wordnet
+def test_flags_for_beyond_the_snapshot() -> None:
+    if not _has_corpus():
+        pytest.skip(f"full WordNet 3.0 corpus missing: run `{INSTALL}`")
+    assert flags.flags_for("n06717170", full=True) == {}  # disparagement (the concept)
+    # the non-person synsets with a derogatory marker are outside the snapshot
+    corpus = wordnet.full_wordnet()
+    snap = wordnet.snapshot_wnids()
+    outside = set()
+    for s in corpus.all_synsets("n"):
+        wnid = wordnet.wnid_of(s)
+        if wnid not in snap and "derogatory" in flags.flags_for(wnid, full=True):
+            outside.add(wnid)
+    assert len(outside) == 14
+    assert not outside & wordnet.person_subtree(instances=True, root=True)
+    # gloss rules that would over-reach outside the person subtree
+    for wnid in ("n00801450", "n08463509"):  # "derogatory rumors", "in offensive language"
+        assert "derogatory" not in flags.flags_for(wnid, full=True), wnid
+    if DERIVED_FLAGS.is_file():
+        with DERIVED_FLAGS.open(encoding="utf-8", newline="") as fh:
+            ref = {
+                r["wnid"]
+                for r in csv.DictReader(fh, delimiter="\t")
+                if r["derogatory"] == "1" and r["wnid"] not in snap
+            }
+        # "a derogatory reference to priests": flagged here, not in the derived table
+        assert outside - ref == {"n05908727"}
+        assert ref <= outside

@@ -262,3 +262,58 @@ def test_build_script_reproduces_the_snapshot() -> None:
     )
     assert out.returncode == 0, out.stdout + out.stderr
     assert "identical" in out.stdout
+
+
+def test_find_corpus_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    env_dir, deb_dir = tmp_path / "env", tmp_path / "deb"
+    for d in (env_dir, deb_dir):
+        d.mkdir()
+        for name in wn._REQUIRED:
+            (d / name).write_text("")
+    monkeypatch.setattr(wn, "_nltk_root", lambda: None)
+    monkeypatch.setattr(wn, "_DEBIAN_DIR", deb_dir)
+    monkeypatch.setenv("WNSEARCHDIR", str(env_dir))
+    assert wn.find_corpus() == ("WNSEARCHDIR", env_dir)
+    (env_dir / "data.noun").unlink()  # an incomplete $WNSEARCHDIR is passed over
+    assert wn.find_corpus() == ("debian", deb_dir)
+    monkeypatch.setattr(wn, "_nltk_root", lambda: "nltk-pointer")
+    assert wn.find_corpus() == ("nltk", "nltk-pointer")
+
+
+@pytest.mark.wordnet
+def test_nltk_data_layout_builds_the_same_snapshot(tmp_path: Path) -> None:
+    """NLTK's own layout (nltk_data/corpora/wordnet, with a lexnames file) is found first."""
+    _corpus_or_skip()
+    kind, root = wn.find_corpus()
+    if kind == "nltk":
+        pytest.skip("NLTK's own wordnet data is installed; the build test covers it")
+    if not SOURCES.is_dir():
+        pytest.skip(f"source mirror {SOURCES} missing (needed by tools/build_wordnet.py)")
+    corpus = tmp_path / "nltk_data" / "corpora" / "wordnet"
+    corpus.mkdir(parents=True)
+    for name in wn._REQUIRED:
+        (corpus / name).write_bytes((Path(root) / name).read_bytes())
+    (corpus / "lexnames").write_text(
+        "".join(
+            f"{i:02d}\t{n}\t{wn._LEX_POS[n.split('.')[0]]}\n"
+            for i, n in enumerate(wn.WORDNET30_LEXNAMES)
+        )
+    )
+    env = {
+        **os.environ,
+        "IMAGENET_VERSIONS_SOURCES": str(SOURCES),
+        "NLTK_DATA": str(tmp_path / "nltk_data"),
+    }
+    code = "from imagenet_versions import wordnet as wn; print(wn.find_corpus()[0])"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert out.stdout.strip() == "nltk"
+    out = subprocess.run(
+        [sys.executable, str(REPO / "tools" / "build_wordnet.py"), "--check"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
