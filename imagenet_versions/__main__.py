@@ -268,8 +268,17 @@ def cmd_lineage(cat: Catalog, args: argparse.Namespace) -> int:
             }
         )
         return 0
-    render = to_dot if args.format == "dot" else to_mermaid
-    sys.stdout.write(render(args.version, scope=scope, to=args.to, catalog=cat))
+    marked = args.mark or None
+    if args.render:
+        from imagenet_versions.render import render
+
+        path = render(
+            args.render, args.version, scope=scope, to=args.to, catalog=cat, marked=marked, engine=args.engine
+        )
+        print(f"wrote {path}")
+        return 0
+    text = to_dot if args.format == "dot" else to_mermaid
+    sys.stdout.write(text(args.version, scope=scope, to=args.to, catalog=cat, marked=marked))
     return 0
 
 
@@ -345,6 +354,23 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--ancestors", action="store_true", help="only ID and its ancestors")
     s.add_argument("--descendants", action="store_true", help="only ID and its descendants")
     s.add_argument("--to", metavar="B", help="only the path from ID to B")
+    s.add_argument(
+        "--render",
+        metavar="PATH",
+        help="write the diagram to PATH instead; the format comes from the suffix: .svg, .png, .dot, .mmd",
+    )
+    s.add_argument(
+        "--engine",
+        choices=("auto", "graphviz", "matplotlib"),
+        default="auto",
+        help="how --render draws .svg/.png: Graphviz `dot` if on PATH, else matplotlib (default auto)",
+    )
+    s.add_argument(
+        "--mark",
+        metavar="ID",
+        action="append",
+        help="mark this version as still carrying unsafe classes (repeatable)",
+    )
     s.set_defaults(func=cmd_lineage)
 
     s = sub.add_parser("verify", parents=[common], help="check every edge against the published lists")

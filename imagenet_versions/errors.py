@@ -16,6 +16,7 @@ __all__ = [
     "IntegrityError",
     "LineageError",
     "ManifestError",
+    "RenderError",
     "UnknownVersionError",
     "WordNetUnavailableError",
 ]
@@ -104,5 +105,14 @@ class ManifestError(Error, ValueError):
 
 class WordNetUnavailableError(Error, LookupError):
     """The full WordNet 3.0 corpus is needed but not installed."""
+
+    __module__ = "imagenet_versions"
+
+
+class RenderError(Error, RuntimeError):
+    """A diagram could not be written: unknown format or engine, Graphviz failed,
+    or neither Graphviz ``dot`` nor matplotlib is installed (the message says
+    what to install).
+    """
 
     __module__ = "imagenet_versions"
