@@ -268,9 +268,55 @@ def cmd_lineage(cat: Catalog, args: argparse.Namespace) -> int:
             }
         )
         return 0
-    render = to_dot if args.format == "dot" else to_mermaid
-    sys.stdout.write(render(args.version, scope=scope, to=args.to, catalog=cat))
+    marked = args.mark or None
+    if args.render:
+        from imagenet_versions.render import render
+
+        path = render(
+            args.render, args.version, scope=scope, to=args.to, catalog=cat, marked=marked, engine=args.engine
+        )
+        print(f"wrote {path}")
+        return 0
+    text = to_dot if args.format == "dot" else to_mermaid
+    sys.stdout.write(text(args.version, scope=scope, to=args.to, catalog=cat, marked=marked))
     return 0
+
+
+def _write_json(doc: Any, output: str | None) -> int:
+    if output is None:
+        _emit_json(doc)
+        return 0
+    from pathlib import Path
+
+    try:
+        Path(output).write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    except OSError as exc:
+        sys.stderr.write(f"{PROG}: error: cannot write {output!r}: {exc.strerror or exc}\n")
+        return 2
+    print(f"wrote {output}")
+    return 0
+
+
+def cmd_export(cat: Catalog, args: argparse.Namespace) -> int:
+    from imagenet_versions.export import to_croissant, to_prov
+
+    if args.kind == "croissant":
+        if args.version is None:
+            sys.stderr.write(f"{PROG}: error: export croissant needs a version ID (see --help)\n")
+            return 2
+        doc = to_croissant(
+            args.version, catalog=cat, show_offensive=args.show_offensive, dataset_version=args.dataset_version
+        )
+    else:
+        scope = (
+            "ancestors"
+            if args.ancestors and not args.descendants
+            else "descendants"
+            if args.descendants and not args.ancestors
+            else "both"
+        )
+        doc = to_prov(args.version, scope=scope, to=args.to, catalog=cat)
+    return _write_json(doc, args.output)
 
 
 def cmd_verify(cat: Catalog, args: argparse.Namespace) -> int:
@@ -454,7 +500,51 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--ancestors", action="store_true", help="only ID and its ancestors")
     s.add_argument("--descendants", action="store_true", help="only ID and its descendants")
     s.add_argument("--to", metavar="B", help="only the path from ID to B")
+    s.add_argument(
+        "--render",
+        metavar="PATH",
+        help="write the diagram to PATH instead; the format comes from the suffix: .svg, .png, .dot, .mmd",
+    )
+    s.add_argument(
+        "--engine",
+        choices=("auto", "graphviz", "matplotlib"),
+        default="auto",
+        help="how --render draws .svg/.png: Graphviz `dot` if on PATH, else matplotlib (default auto)",
+    )
+    s.add_argument(
+        "--mark",
+        metavar="ID",
+        action="append",
+        help="mark this version as still carrying unsafe classes (repeatable)",
+    )
     s.set_defaults(func=cmd_lineage)
+
+    s = sub.add_parser(
+        "export",
+        help="Croissant 1.1 JSON-LD of one version, or W3C PROV-JSON of the lineage",
+        description=(
+            "export croissant ID: Croissant 1.1 JSON-LD metadata of one version. "
+            "export prov [ID]: W3C PROV-JSON of the whole lineage, or of ID's ancestors and descendants "
+            "(--ancestors, --descendants, --to B select as for `lineage`)."
+        ),
+    )
+    s.add_argument("kind", choices=("croissant", "prov"))
+    s.add_argument("version", metavar="ID", nargs="?")
+    s.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    s.add_argument("--ancestors", action="store_true", help="prov: only ID and its ancestors")
+    s.add_argument("--descendants", action="store_true", help="prov: only ID and its descendants")
+    s.add_argument("--to", metavar="B", help="prov: only the path from ID to B")
+    s.add_argument(
+        "--show-offensive",
+        action="store_true",
+        help="croissant: include class names that a filter removed as offensive (withheld by default)",
+    )
+    s.add_argument(
+        "--dataset-version",
+        metavar="X.Y.Z",
+        help="croissant: the `version` to write (the catalog records none)",
+    )
+    s.set_defaults(func=cmd_export)
 
     s = sub.add_parser("verify", parents=[common], help="check every edge against the published lists")
     s.set_defaults(func=cmd_verify)
@@ -498,7 +588,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version, or a usage error already printed
         return int(exc.code or 0)
-    if args.command == "lineage" and (args.ancestors or args.descendants or args.to) and not args.version:
+    if args.command in ("lineage", "export") and (args.ancestors or args.descendants or args.to) and not args.version:
         sys.stderr.write(f"{PROG}: error: --ancestors, --descendants and --to need a version ID (see --help)\n")
         return 2
     try:

@@ -17,6 +17,7 @@ __all__ = [
     "IntegrityError",
     "LineageError",
     "ManifestError",
+    "RenderError",
     "UnknownSynsetError",
     "UnknownVersionError",
     "WordNetUnavailableError",
@@ -131,6 +132,15 @@ class UnknownSynsetError(Error, LookupError):
 
     The message says whether the full WordNet 3.0 corpus (``full_wordnet()``) was
     consulted, and how to ask it when it was not.
+    """
+
+    __module__ = "imagenet_versions"
+
+
+class RenderError(Error, RuntimeError):
+    """A diagram could not be written: unknown format or engine, Graphviz failed,
+    or neither Graphviz ``dot`` nor matplotlib is installed (the message says
+    what to install).
     """
 
     __module__ = "imagenet_versions"

@@ -1,21 +1,47 @@
-"""Lineage diagrams as Mermaid or Graphviz DOT text (no extra dependency).
+"""Lineage diagrams: Mermaid and Graphviz DOT text (no extra dependency), SVG and PNG files.
 
 Nodes show the version id and its class count; edges the operation kinds and,
-where the class count changes, its size (``filter -2,674 classes``).
+where the class count changes, its size (``filter -2,674 classes``). Versions
+passed as ``marked`` (those that still carry unsafe classes) get a visible
+``⚠ unsafe classes`` line and a red style.
+
+:func:`render` writes ``.mmd``, ``.dot``, ``.svg`` or ``.png``. Pictures are
+drawn by Graphviz ``dot`` when it is on ``PATH``; otherwise by a pure-Python
+fallback (a layered layout with networkx, drawn with matplotlib: the ``plot``
+extra). matplotlib is imported only inside that fallback.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import shutil
+import subprocess
+from collections.abc import Collection, Iterable
+from pathlib import Path
 from typing import Literal
 
 from imagenet_versions.catalog import Catalog, Derivation
-from imagenet_versions.errors import CategoriesUnknownError
+from imagenet_versions.errors import CategoriesUnknownError, RenderError
 from imagenet_versions.lineage import ancestors, derivation_path, descendants
 
-__all__ = ["select_versions", "to_dot", "to_mermaid"]
+__all__ = [
+    "MARK_LABEL",
+    "edge_label",
+    "render",
+    "select_versions",
+    "to_dot",
+    "to_mermaid",
+    "to_png",
+    "to_svg",
+]
 
 Scope = Literal["all", "ancestors", "descendants", "both"]
+Engine = Literal["auto", "graphviz", "matplotlib"]
+Format = Literal["mmd", "dot", "svg", "png"]
+
+#: The extra label line of a marked node.
+MARK_LABEL = "\u26a0 unsafe classes"
+_MARK_FILL, _MARK_LINE = "#fde2e1", "#c0392b"
+_FORMATS: dict[str, Format] = {"mmd": "mmd", "mermaid": "mmd", "dot": "dot", "gv": "dot", "svg": "svg", "png": "png"}
 
 
 def _cat(catalog: Catalog | None) -> Catalog:
@@ -70,9 +96,21 @@ def edge_label(cat: Catalog, e: Derivation) -> str:
     return label
 
 
-def _node_label(cat: Catalog, vid: str) -> str:
+def _node_lines(cat: Catalog, vid: str, marked: bool = False) -> list[str]:
     n = _count(cat, vid)
-    return f"{vid}\\n{n:,} classes" if n is not None else f"{vid}\\nclasses unknown"
+    lines = [vid, f"{n:,} classes" if n is not None else "classes unknown"]
+    if marked:
+        lines.append(MARK_LABEL)
+    return lines
+
+
+def _node_label(cat: Catalog, vid: str) -> str:
+    return "\\n".join(_node_lines(cat, vid))
+
+
+def _marks(cat: Catalog, marked: Collection[str] | None) -> set[str]:
+    """Resolve the marked ids (aliases allowed); an unknown id raises UnknownVersionError."""
+    return {cat.resolve(m) for m in marked} if marked else set()
 
 
 def _edges(cat: Catalog, ids: Iterable[str]) -> list[Derivation]:
@@ -90,16 +128,26 @@ def to_mermaid(
     scope: Scope = "both",
     to: str | None = None,
     catalog: Catalog | None = None,
+    marked: Collection[str] | None = None,
 ) -> str:
-    """Mermaid ``flowchart`` text of the family or part of it (see :func:`select_versions`)."""
+    """Mermaid ``flowchart`` text of the family or part of it (see :func:`select_versions`).
+
+    ``marked`` versions (ids or aliases) get a ``⚠ unsafe classes`` line and the
+    ``unsafe`` class (red fill and border); ``None`` marks nothing.
+    """
     cat = _cat(catalog)
     ids = select_versions(version, scope=scope, to=to, catalog=cat)
+    marks = _marks(cat, marked)
     lines = ["flowchart TD"]
     for vid in ids:
-        label = _node_label(cat, vid).replace("\\n", "<br/>")
+        label = "<br/>".join(_node_lines(cat, vid, vid in marks))
         lines.append(f'    {_mid(vid)}["{label}"]')
     for e in _edges(cat, ids):
         lines.append(f'    {_mid(e.parent)} -->|"{edge_label(cat, e)}"| {_mid(e.child)}')
+    shown = [vid for vid in ids if vid in marks]
+    if shown:
+        lines.append(f"    classDef unsafe fill:{_MARK_FILL},stroke:{_MARK_LINE},stroke-width:2px")
+        lines.append(f"    class {','.join(_mid(v) for v in shown)} unsafe")
     return "\n".join(lines) + "\n"
 
 
@@ -113,10 +161,16 @@ def to_dot(
     scope: Scope = "both",
     to: str | None = None,
     catalog: Catalog | None = None,
+    marked: Collection[str] | None = None,
 ) -> str:
-    """Graphviz DOT text of the family or part of it (see :func:`select_versions`)."""
+    """Graphviz DOT text of the family or part of it (see :func:`select_versions`).
+
+    ``marked`` versions get a ``⚠ unsafe classes`` line, a red fill and a bold
+    red border.
+    """
     cat = _cat(catalog)
     ids = select_versions(version, scope=scope, to=to, catalog=cat)
+    marks = _marks(cat, marked)
     lines = [
         "digraph imagenet_lineage {",
         "    rankdir=LR;",
@@ -124,8 +178,226 @@ def to_dot(
         '    edge [fontname="Helvetica", fontsize=10];',
     ]
     for vid in ids:
-        lines.append(f"    {_dot_quote(vid)} [label={_dot_quote(_node_label(cat, vid))}];")
+        label = _dot_quote("\\n".join(_node_lines(cat, vid, vid in marks)))
+        style = f', style="filled,bold", fillcolor="{_MARK_FILL}", color="{_MARK_LINE}"' if vid in marks else ""
+        lines.append(f"    {_dot_quote(vid)} [label={label}{style}];")
     for e in _edges(cat, ids):
         lines.append(f"    {_dot_quote(e.parent)} -> {_dot_quote(e.child)} [label={_dot_quote(edge_label(cat, e))}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- pictures
+
+
+def _format_of(path: Path, format: str | None) -> Format:
+    key = (format or path.suffix.lstrip(".")).lower()
+    fmt = _FORMATS.get(key)
+    if fmt is None:
+        msg = f"unknown diagram format: {key or str(path)!r}; use one of .svg, .png, .dot, .mmd"
+        raise RenderError(msg)
+    return fmt
+
+
+def _graphviz(dot_text: str, fmt: Literal["svg", "png"]) -> bytes:
+    exe = shutil.which("dot")
+    if exe is None:
+        msg = "graphviz `dot` not found on PATH; install Graphviz (apt-get install graphviz) or use engine='matplotlib'"
+        raise RenderError(msg)
+    try:
+        r = subprocess.run([exe, f"-T{fmt}"], input=dot_text.encode("utf-8"), capture_output=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        msg = f"graphviz `dot -T{fmt}` could not run: {exc}"
+        raise RenderError(msg) from exc
+    if r.returncode != 0 or not r.stdout:
+        err = r.stderr.decode("utf-8", "replace").strip().splitlines()
+        msg = f"graphviz `dot -T{fmt}` failed with status {r.returncode}: {err[0] if err else 'no output'}"
+        raise RenderError(msg)
+    return r.stdout
+
+
+def _layers(ids: list[str], edges: list[Derivation]) -> list[list[str]]:
+    """Layered (topological) layout: each version one column right of its parents.
+
+    Within a column, versions are ordered by the mean row of their parents (one
+    barycentre pass), then by catalog order, which keeps most edges short.
+    """
+    import networkx as nx
+
+    g = nx.DiGraph()
+    g.add_nodes_from(ids)
+    g.add_edges_from((e.parent, e.child) for e in edges)
+    order = {vid: i for i, vid in enumerate(ids)}
+    layers: list[list[str]] = []
+    row: dict[str, float] = {}
+    for gen in nx.topological_generations(g):
+
+        def key(v: str) -> tuple[float, int]:
+            ps = [row[p] for p in g.predecessors(v)]
+            return (sum(ps) / len(ps) if ps else -1.0, order[v])
+
+        layer = sorted(gen, key=key)
+        for i, v in enumerate(layer):
+            row[v] = i
+        layers.append(layer)
+    return layers
+
+
+def _matplotlib(cat: Catalog, ids: list[str], marks: set[str], fmt: Literal["svg", "png"]) -> bytes:
+    try:
+        import matplotlib
+        from matplotlib.figure import Figure
+    except ImportError as exc:
+        msg = (
+            "neither Graphviz `dot` nor matplotlib is available to draw the diagram; "
+            "install Graphviz (apt-get install graphviz) or the plot extra "
+            "(pip install 'imagenet-versions[plot]', or uv sync --extra plot)"
+        )
+        raise RenderError(msg) from exc
+    import io
+
+    edges = _edges(cat, ids)
+    layers = _layers(ids, edges)
+    tallest = max((len(layer) for layer in layers), default=1)
+    pos: dict[str, tuple[float, float]] = {}
+    for x, layer in enumerate(layers):
+        offset = (tallest - len(layer)) / 2
+        for y, vid in enumerate(layer):
+            pos[vid] = (x * 4.0, -(y + offset))
+    width, height = max(4.0 * len(layers), 4.0), max(0.75 * tallest, 1.5)
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "imagenet_versions"}):
+        fig = Figure(figsize=(width, height * 1.1))
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.set_axis_off()
+        ax.set_xlim(-2.2, 4.0 * (len(layers) - 1) + 2.2)
+        ax.set_ylim(-tallest + 0.4, 0.6)
+        boxes = {}
+        for vid, (x, y) in pos.items():
+            m = vid in marks
+            boxes[vid] = ax.text(
+                x,
+                y,
+                "\n".join(_node_lines(cat, vid, m)),
+                fontsize=7,
+                ha="center",
+                va="center",
+                zorder=3,
+                bbox={
+                    "boxstyle": "round,pad=0.3",
+                    "fc": _MARK_FILL if m else "white",
+                    "ec": _MARK_LINE if m else "#333333",
+                    "lw": 1.6 if m else 0.8,
+                },
+            )
+        for e in edges:
+            # from the middle of the parent's right side to the middle of the child's left side
+            ax.annotate(
+                "",
+                xy=(0, 0.5),
+                xycoords=boxes[e.child],
+                xytext=(1, 0.5),
+                textcoords=boxes[e.parent],
+                arrowprops={"arrowstyle": "-|>", "color": "#555555", "lw": 0.7, "shrinkA": 2, "shrinkB": 2},
+                zorder=1,
+            )
+            (x0, y0), (x1, y1) = pos[e.parent], pos[e.child]
+            ax.text(
+                x0 + 0.72 * (x1 - x0),
+                y0 + 0.72 * (y1 - y0),
+                edge_label(cat, e),
+                fontsize=5.5,
+                ha="center",
+                va="center",
+                color="#333333",
+                zorder=2,
+                bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.85},
+            )
+        buf = io.BytesIO()
+        fig.savefig(buf, format=fmt, dpi=120, metadata={"Date": None} if fmt == "svg" else None)
+    return buf.getvalue()
+
+
+def _picture(
+    fmt: Literal["svg", "png"],
+    version: str | None,
+    *,
+    scope: Scope,
+    to: str | None,
+    catalog: Catalog | None,
+    marked: Collection[str] | None,
+    engine: Engine,
+) -> bytes:
+    cat = _cat(catalog)
+    if engine not in ("auto", "graphviz", "matplotlib"):
+        msg = f"unknown engine: {engine!r}; use 'auto', 'graphviz' or 'matplotlib'"
+        raise RenderError(msg)
+    if engine == "graphviz" or (engine == "auto" and shutil.which("dot")):
+        return _graphviz(to_dot(version, scope=scope, to=to, catalog=cat, marked=marked), fmt)
+    ids = select_versions(version, scope=scope, to=to, catalog=cat)
+    return _matplotlib(cat, ids, _marks(cat, marked), fmt)
+
+
+def to_svg(
+    version: str | None = None,
+    *,
+    scope: Scope = "both",
+    to: str | None = None,
+    catalog: Catalog | None = None,
+    marked: Collection[str] | None = None,
+    engine: Engine = "auto",
+) -> str:
+    """The diagram as SVG text: Graphviz ``dot`` if on PATH, else matplotlib (see :func:`render`)."""
+    return _picture("svg", version, scope=scope, to=to, catalog=catalog, marked=marked, engine=engine).decode("utf-8")
+
+
+def to_png(
+    version: str | None = None,
+    *,
+    scope: Scope = "both",
+    to: str | None = None,
+    catalog: Catalog | None = None,
+    marked: Collection[str] | None = None,
+    engine: Engine = "auto",
+) -> bytes:
+    """The diagram as PNG bytes: Graphviz ``dot`` if on PATH, else matplotlib (see :func:`render`)."""
+    return _picture("png", version, scope=scope, to=to, catalog=catalog, marked=marked, engine=engine)
+
+
+def render(
+    path: str | Path,
+    version: str | None = None,
+    *,
+    format: str | None = None,
+    scope: Scope = "both",
+    to: str | None = None,
+    catalog: Catalog | None = None,
+    marked: Collection[str] | None = None,
+    engine: Engine = "auto",
+) -> Path:
+    """Write the diagram of the family or part of it to ``path``; return the path.
+
+    The format comes from ``format`` or the suffix: ``.mmd`` (Mermaid), ``.dot``
+    (DOT text), ``.svg`` or ``.png``. Pictures use Graphviz ``dot`` when it is
+    on ``PATH`` (``engine="auto"``), else the matplotlib fallback (the ``plot``
+    extra); ``engine="graphviz"`` or ``"matplotlib"`` forces one.
+
+    Raises:
+        RenderError: unknown format or engine, Graphviz failed, or neither
+            Graphviz nor matplotlib is installed (the message says what to install).
+        UnknownVersionError: ``version``, ``to`` or a ``marked`` id is not in the catalog.
+    """
+    p = Path(path)
+    fmt = _format_of(p, format)
+    data: bytes
+    if fmt == "mmd":
+        data = to_mermaid(version, scope=scope, to=to, catalog=catalog, marked=marked).encode("utf-8")
+    elif fmt == "dot":
+        data = to_dot(version, scope=scope, to=to, catalog=catalog, marked=marked).encode("utf-8")
+    else:
+        data = _picture(fmt, version, scope=scope, to=to, catalog=catalog, marked=marked, engine=engine)
+    try:
+        p.write_bytes(data)
+    except OSError as exc:
+        msg = f"cannot write diagram to {str(p)!r}: {exc.strerror or exc}"
+        raise RenderError(msg) from exc
+    return p

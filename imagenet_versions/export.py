@@ -1,0 +1,345 @@
+"""Interchange exports: Croissant 1.1 JSON-LD for one version, W3C PROV-JSON for the lineage.
+
+Both are plain dicts ready for :func:`json.dump`; nothing here imports a
+third-party package. What is exported is what the catalog says: counts that no
+source states are absent, a category list that is not known is said to be
+unknown, and a reconstructed list is marked as reconstructed.
+
+Identifiers: a version ``ilsvrc2012`` is ``urn:imagenet-versions:ilsvrc2012``
+(prefix ``iv:`` in PROV-JSON); a derivation edge is the activity
+``urn:imagenet-versions:derive/<parent>/<child>``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from imagenet_versions.catalog import Catalog, Derivation, Version
+from imagenet_versions.errors import CategoriesUnknownError
+from imagenet_versions.operations import Filter
+from imagenet_versions.render import Scope, edge_label, select_versions
+
+__all__ = ["CROISSANT_CONFORMS_TO", "URN_PREFIX", "to_croissant", "to_prov"]
+
+URN_PREFIX = "urn:imagenet-versions:"
+CROISSANT_CONFORMS_TO = "http://mlcommons.org/croissant/1.1"
+WITHHELD = "[label withheld: offensive]"
+
+# The JSON-LD context mlcroissant 1.1 writes (Appendix 1 of the Croissant 1.1
+# spec, with https://schema.org/ as mlcroissant uses it), plus PROV-O and two
+# terms of ours: an activity's operations with their parameters (a JSON
+# literal) and the split of the parent that the derivation maps.
+_CROISSANT_CONTEXT: dict[str, Any] = {
+    "@language": "en",
+    "@vocab": "https://schema.org/",
+    "sc": "https://schema.org/",
+    "cr": "http://mlcommons.org/croissant/",
+    "rai": "http://mlcommons.org/croissant/RAI/",
+    "dct": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "arrayShape": "cr:arrayShape",
+    "citeAs": "cr:citeAs",
+    "column": "cr:column",
+    "conformsTo": "dct:conformsTo",
+    "containedIn": "cr:containedIn",
+    "data": {"@id": "cr:data", "@type": "@json"},
+    "dataType": {"@id": "cr:dataType", "@type": "@vocab"},
+    "description": {"@container": "@language"},
+    "equivalentProperty": "cr:equivalentProperty",
+    "examples": {"@id": "cr:examples", "@type": "@json"},
+    "extract": "cr:extract",
+    "field": "cr:field",
+    "fileProperty": "cr:fileProperty",
+    "fileObject": "cr:fileObject",
+    "fileSet": "cr:fileSet",
+    "format": "cr:format",
+    "includes": "cr:includes",
+    "isArray": "cr:isArray",
+    "isLiveDataset": "cr:isLiveDataset",
+    "jsonPath": "cr:jsonPath",
+    "key": "cr:key",
+    "md5": "cr:md5",
+    "name": {"@container": "@language"},
+    "parentField": "cr:parentField",
+    "path": "cr:path",
+    "recordSet": "cr:recordSet",
+    "references": "cr:references",
+    "regex": "cr:regex",
+    "repeated": "cr:repeated",
+    "replace": "cr:replace",
+    "samplingRate": "cr:samplingRate",
+    "separator": "cr:separator",
+    "source": "cr:source",
+    "subField": "cr:subField",
+    "transform": "cr:transform",
+    "ivOperations": {"@id": URN_PREFIX + "operations", "@type": "@json"},
+    "ivSplit": URN_PREFIX + "split",
+}
+
+
+def _cat(catalog: Catalog | None) -> Catalog:
+    return catalog if catalog is not None else Catalog.default()
+
+
+def _urn(vid: str) -> str:
+    return URN_PREFIX + vid
+
+
+def _activity_urn(e: Derivation) -> str:
+    return f"{URN_PREFIX}derive/{e.parent}/{e.child}"
+
+
+def _categories(cat: Catalog, vid: str) -> tuple[str, ...] | None:
+    try:
+        return cat.categories(vid)
+    except CategoriesUnknownError:
+        return None
+
+
+def _offensive(cat: Catalog) -> set[str]:
+    """Ids that a filter on record removed as offensive (their labels are withheld by default)."""
+    out: set[str] = set()
+    for e in cat.edges:
+        for op in e.ops:
+            if isinstance(op, Filter):
+                out |= {w for w, r in op.removed.items() if r.startswith("unsafe:offensive")}
+    return out
+
+
+def _status_sentence(v: Version, n: int | None) -> str:
+    if v.category_status == "unknown" or n is None:
+        src = f" ({v.categories_source})" if v.categories_source else ""
+        return f"Categories unknown: no class list is published{src}."
+    how = {
+        "published": "a published list",
+        "reconstructed": "a reconstruction, not an official list",
+        "derived": "derived by applying the parent derivation's operations",
+    }[v.category_status]
+    return f"{n:,} categories ({how}: {v.categories_source or 'see the catalog'})."
+
+
+def _description(cat: Catalog, v: Version, n: int | None) -> str:
+    parts = [f"{v.name}, as recorded by imagenet_versions."]
+    parts.append(_status_sentence(v, n))
+    if v.num_categories is not None and v.num_categories != n:
+        parts.append(f"Declared class count: {v.num_categories:,} ({v.num_categories_source}).")
+    if v.images:
+        imgs = ", ".join(f"{k} {c:,}" for k, c in v.images.items())
+        parts.append(f"Images: {imgs} ({v.images_source}).")
+    for e in cat.parents(v.id):
+        parts.append(f"Derived from {e.parent}: {e.describe()}.")
+    parts.extend(v.notes)
+    for d in v.disagreements:
+        vals = "; ".join(f"{x} ({s})" for x, s in d.values)
+        parts.append(f"Sources disagree on {d.what}: {vals}." + (f" {d.note}" if d.note else ""))
+    return " ".join(parts)
+
+
+def _activity_jsonld(cat: Catalog, e: Derivation) -> dict[str, Any]:
+    act: dict[str, Any] = {
+        "@id": _activity_urn(e),
+        "@type": "prov:Activity",
+        "prov:label": edge_label(cat, e),
+        "prov:used": {"@id": _urn(e.parent)},
+        "ivOperations": [o.to_dict() for o in e.ops],
+    }
+    if e.split:
+        act["ivSplit"] = e.split
+    if e.evidence:
+        act["description"] = f"{e.describe()}. Evidence: {e.evidence}"
+    else:
+        act["description"] = e.describe()
+    return act
+
+
+def to_croissant(
+    version: str,
+    *,
+    catalog: Catalog | None = None,
+    show_offensive: bool = False,
+    dataset_version: str | None = None,
+) -> dict[str, Any]:
+    """Croissant 1.1 JSON-LD metadata for one version.
+
+    The document has the dataset-level fields (name, description, ``citeAs``,
+    licence, ``url`` = homepage, ``datePublished`` = the release year),
+    ``conformsTo`` Croissant 1.1, a ``classes`` RecordSet with one inline
+    record per label index (``label_index``, ``wnid``, ``name``) when the
+    categories are known, and provenance: ``prov:wasDerivedFrom`` each parent
+    and ``prov:wasGeneratedBy`` the derivation activity, whose ``ivOperations``
+    holds each operation's parameters (:meth:`Operation.to_dict`).
+
+    The catalog records no version number for any release, so ``version`` is
+    written only when ``dataset_version`` is given (``MAJOR.MINOR.PATCH``, as
+    Croissant recommends); without it mlcroissant warns that the recommended
+    ``version`` is missing.
+
+    A version whose categories are unknown (``imagenet-10k``) gets no class
+    RecordSet and says so in its description. Names of classes that a filter on
+    record removed as offensive are withheld unless ``show_offensive``.
+
+    >>> doc = to_croissant("imagenet-a")
+    >>> doc["conformsTo"], doc["recordSet"][0]["@id"], len(doc["recordSet"][0]["data"])
+    ('http://mlcommons.org/croissant/1.1', 'classes', 200)
+    """
+    cat = _cat(catalog)
+    v = cat.get(version)
+    cats = _categories(cat, v.id)
+    n = len(cats) if cats is not None else None
+    doc: dict[str, Any] = {
+        "@context": dict(_CROISSANT_CONTEXT),
+        "@type": "sc:Dataset",
+        "@id": _urn(v.id),
+        "name": v.name,
+        "alternateName": [v.id, *v.aliases],
+        "description": _description(cat, v, n),
+        "conformsTo": CROISSANT_CONFORMS_TO,
+    }
+    if v.citation:
+        doc["citeAs"] = v.citation
+    if v.licence:
+        doc["license"] = v.licence
+    if v.homepage:
+        doc["url"] = v.homepage
+    if dataset_version is not None:
+        doc["version"] = dataset_version
+    if v.year is not None:
+        doc["datePublished"] = str(v.year)  # ISO 8601 at year precision: the catalog records only the year
+    doc["keywords"] = ["ImageNet", "image classification", f"categories: {v.category_status}"]
+    parents = cat.parents(v.id)
+    if parents:
+        derived = [{"@id": _urn(e.parent)} for e in parents]
+        acts = [_activity_jsonld(cat, e) for e in parents]
+        doc["prov:wasDerivedFrom"] = derived[0] if len(derived) == 1 else derived
+        doc["prov:wasGeneratedBy"] = acts[0] if len(acts) == 1 else acts
+    if cats is not None:
+        hidden = set() if show_offensive else _offensive(cat)
+        doc["recordSet"] = [
+            {
+                "@type": "cr:RecordSet",
+                "@id": "classes",
+                "name": "classes",
+                "description": (
+                    f"The {n:,} categories of {v.id} in label-index order "
+                    f"({v.category_status}); names are WordNet 3.0 lemmas."
+                ),
+                "dataType": "sc:Enumeration",
+                "key": {"@id": "classes/label_index"},
+                "field": [
+                    {
+                        "@type": "cr:Field",
+                        "@id": "classes/label_index",
+                        "name": "label_index",
+                        "description": "The label index (model output position).",
+                        "dataType": "sc:Integer",
+                    },
+                    {
+                        "@type": "cr:Field",
+                        "@id": "classes/wnid",
+                        "name": "wnid",
+                        "description": "The WordNet 3.0 synset id (offset with POS prefix, e.g. n01440764).",
+                        "dataType": "sc:Text",
+                    },
+                    {
+                        "@type": "cr:Field",
+                        "@id": "classes/name",
+                        "name": "name",
+                        "description": "The synset's lemmas"
+                        + ("" if show_offensive else f"; '{WITHHELD}' for labels a filter removed as offensive")
+                        + ".",
+                        "dataType": "sc:Text",
+                    },
+                ],
+                "data": [
+                    {
+                        "classes/label_index": i,
+                        "classes/wnid": w,
+                        "classes/name": WITHHELD if w in hidden else cat.name_of(w),
+                    }
+                    for i, w in enumerate(cats)
+                ],
+            }
+        ]
+    return doc
+
+
+def to_prov(
+    version: str | None = None,
+    *,
+    scope: Scope = "both",
+    to: str | None = None,
+    catalog: Catalog | None = None,
+) -> dict[str, Any]:
+    """W3C PROV-JSON of the lineage, or part of it (same selection as the diagrams).
+
+    Each version is an ``entity`` (``iv:<id>``) with its name, class count (or
+    none), category status, declared counts and their sources. Each derivation
+    edge is an ``activity`` (``iv:derive/<parent>/<child>``) with its operation
+    kinds and parameters, linked by ``used`` (the parent), ``wasGeneratedBy``
+    (the child) and a qualified ``wasDerivedFrom`` naming the activity, the
+    generation and the usage.
+    """
+    cat = _cat(catalog)
+    ids = select_versions(version, scope=scope, to=to, catalog=cat)
+    keep = set(ids)
+    doc: dict[str, Any] = {
+        "prefix": {"iv": URN_PREFIX, "schema": "https://schema.org/"},
+        "entity": {},
+        "activity": {},
+        "used": {},
+        "wasGeneratedBy": {},
+        "wasDerivedFrom": {},
+    }
+    for vid in ids:
+        v = cat.get(vid)
+        cats = _categories(cat, vid)
+        attrs: dict[str, Any] = {
+            "prov:type": {"$": "schema:Dataset", "type": "prov:QUALIFIED_NAME"},
+            "prov:label": v.name,
+            "iv:id": v.id,
+            "iv:category_status": v.category_status,
+        }
+        if cats is not None:
+            attrs["iv:num_categories"] = len(cats)
+        if v.num_categories is not None:
+            attrs["iv:num_categories_declared"] = v.num_categories
+            attrs["iv:num_categories_declared_source"] = v.num_categories_source
+        if v.categories_source:
+            attrs["iv:categories_source"] = v.categories_source
+        for split, count in v.images.items():
+            attrs[f"iv:images_{split}"] = count
+        if v.images_source:
+            attrs["iv:images_source"] = v.images_source
+        if v.year is not None:
+            attrs["iv:year"] = v.year
+        for key, val in (("citation", v.citation), ("homepage", v.homepage), ("licence", v.licence)):
+            if val:
+                attrs[f"iv:{key}"] = val
+        doc["entity"][f"iv:{vid}"] = attrs
+    for e in cat.edges:
+        if e.parent not in keep or e.child not in keep:
+            continue
+        act = f"iv:derive/{e.parent}/{e.child}"
+        a_attrs: dict[str, Any] = {
+            "prov:label": edge_label(cat, e),
+            "iv:op": e.op,
+            "iv:operations": json.dumps([o.to_dict() for o in e.ops], ensure_ascii=False, sort_keys=True),
+            "iv:description": e.describe(),
+        }
+        if e.split:
+            a_attrs["iv:split"] = e.split
+        if e.evidence:
+            a_attrs["iv:evidence"] = e.evidence
+        doc["activity"][act] = a_attrs
+        use, gen = f"iv:use/{e.parent}/{e.child}", f"iv:gen/{e.parent}/{e.child}"
+        doc["used"][use] = {"prov:activity": act, "prov:entity": f"iv:{e.parent}"}
+        doc["wasGeneratedBy"][gen] = {"prov:entity": f"iv:{e.child}", "prov:activity": act}
+        doc["wasDerivedFrom"][f"iv:der/{e.parent}/{e.child}"] = {
+            "prov:generatedEntity": f"iv:{e.child}",
+            "prov:usedEntity": f"iv:{e.parent}",
+            "prov:activity": act,
+            "prov:generation": gen,
+            "prov:usage": use,
+        }
+    return {k: v for k, v in doc.items() if v}
