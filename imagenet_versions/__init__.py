@@ -15,6 +15,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0.dev0"
 
+from imagenet_versions import render
 from imagenet_versions.audit import (
     Subtree,
     Survivor,
@@ -26,6 +27,7 @@ from imagenet_versions.audit import (
     survivors,
     trace,
     trace_all,
+    unsafe_versions,
 )
 from imagenet_versions.catalog import Catalog, Derivation, Disagreement, Version
 from imagenet_versions.diff import CategoryDiff, Event, LabelMap, VersionDiff, diff, label_map
@@ -39,10 +41,12 @@ from imagenet_versions.errors import (
     IntegrityError,
     LineageError,
     ManifestError,
+    RenderError,
     UnknownSynsetError,
     UnknownVersionError,
     WordNetUnavailableError,
 )
+from imagenet_versions.export import to_croissant, to_prov
 from imagenet_versions.flags import DEFAULT_FLAGS, flag_sources, flagged, flags_for, load_user_flags
 from imagenet_versions.lineage import (
     Mismatch,
@@ -64,6 +68,7 @@ from imagenet_versions.operations import (
     Subset,
     Transform,
 )
+from imagenet_versions.render import to_dot, to_mermaid
 
 __all__ = [
     "DEFAULT_FLAGS",
@@ -89,6 +94,7 @@ __all__ = [
     "Recollect",
     "Reindex",
     "Relabel",
+    "RenderError",
     "Step",
     "Subset",
     "Subtree",
@@ -118,11 +124,17 @@ __all__ = [
     "lineage_graph",
     "load_user_flags",
     "member_classes",
+    "render",
     "resolve",
     "subtree",
     "survivors",
+    "to_croissant",
+    "to_dot",
+    "to_mermaid",
+    "to_prov",
     "trace",
     "trace_all",
+    "unsafe_versions",
     "verify",
     "versions",
 ]

@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 
 from imagenet_versions.catalog import Catalog
 from imagenet_versions.errors import Error
-from imagenet_versions.operations import Filter
+from imagenet_versions.flags import withheld_labels
 
 PROG = "imagenet-versions"
 
@@ -47,22 +47,8 @@ def _fmt(n: int | None) -> str:
     return "?" if n is None else f"{n:,}"
 
 
-def _withheld(cat: Catalog) -> set[str]:
-    """Ids whose labels a filter on record removed as offensive: shown by id only.
-
-    Offensive labels are data for the features that report them (``survivors``,
-    ``trace``); plain listings do not print them unless ``--show-offensive``.
-    """
-    out: set[str] = set()
-    for e in cat.edges:
-        for op in e.ops:
-            if isinstance(op, Filter):
-                out |= {w for w, r in op.removed.items() if r.startswith("unsafe:offensive")}
-    return out
-
-
 def _namer(cat: Catalog, show_offensive: bool) -> Callable[[str], str]:
-    hidden = set() if show_offensive else _withheld(cat)
+    hidden = set() if show_offensive else withheld_labels()
 
     def name(w: str) -> str:
         return "[label withheld: offensive]" if w in hidden else cat.name_of(w)
@@ -470,7 +456,7 @@ def build_parser() -> argparse.ArgumentParser:
     shown.add_argument(
         "--show-offensive",
         action="store_true",
-        help="print labels that a filter removed as offensive (withheld by default)",
+        help="print labels that Yang et al. 2020 found offensive (withheld by default)",
     )
 
     p = _Parser(prog=PROG, description="The ImageNet family as a lineage graph.")

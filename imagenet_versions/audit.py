@@ -14,6 +14,7 @@ measured and reported, which is what these functions exist for.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
@@ -38,6 +39,7 @@ __all__ = [
     "survivors",
     "trace",
     "trace_all",
+    "unsafe_versions",
 ]
 
 _WNID = re.compile(r"^n\d{8}$")
@@ -237,6 +239,28 @@ def survivors(
             Survivor(w, _name(cat, w), fl, _evidence(w, fl, users, urls), members[w], tuple(removals.get(w, ())))
         )
     return SurvivorReport(vid, flag_names, tuple(out), len(members))
+
+
+def unsafe_versions(flags: Iterable[str] = _flags.DEFAULT_FLAGS, *, catalog: Catalog | None = None) -> frozenset[str]:
+    """Ids of the versions whose member classes carry any of ``flags`` (default: the unsafe set).
+
+    Versions with unknown categories are not included: nothing can be said of them.
+    """
+    cat = _cat(catalog)
+    return _unsafe_versions(cat, tuple(flags))
+
+
+@functools.lru_cache(maxsize=8)
+def _unsafe_versions(cat: Catalog, flags: tuple[str, ...]) -> frozenset[str]:
+    hit = _flags.flagged_any(flags)
+    out = set()
+    for v in cat:
+        try:
+            if hit.intersection(member_classes(v.id, catalog=cat)):
+                out.add(v.id)
+        except CategoriesUnknownError:
+            continue
+    return frozenset(out)
 
 
 # ------------------------------------------------------------------ trace

@@ -17,7 +17,7 @@ from typing import Any
 
 from imagenet_versions.catalog import Catalog, Derivation, Version
 from imagenet_versions.errors import CategoriesUnknownError
-from imagenet_versions.operations import Filter
+from imagenet_versions.flags import withheld_labels
 from imagenet_versions.render import Scope, edge_label, select_versions
 
 __all__ = ["CROISSANT_CONFORMS_TO", "URN_PREFIX", "to_croissant", "to_prov"]
@@ -95,16 +95,6 @@ def _categories(cat: Catalog, vid: str) -> tuple[str, ...] | None:
         return cat.categories(vid)
     except CategoriesUnknownError:
         return None
-
-
-def _offensive(cat: Catalog) -> set[str]:
-    """Ids that a filter on record removed as offensive (their labels are withheld by default)."""
-    out: set[str] = set()
-    for e in cat.edges:
-        for op in e.ops:
-            if isinstance(op, Filter):
-                out |= {w for w, r in op.removed.items() if r.startswith("unsafe:offensive")}
-    return out
 
 
 def _status_sentence(v: Version, n: int | None) -> str:
@@ -214,7 +204,7 @@ def to_croissant(
         doc["prov:wasDerivedFrom"] = derived[0] if len(derived) == 1 else derived
         doc["prov:wasGeneratedBy"] = acts[0] if len(acts) == 1 else acts
     if cats is not None:
-        hidden = set() if show_offensive else _offensive(cat)
+        hidden = set() if show_offensive else withheld_labels()
         doc["recordSet"] = [
             {
                 "@type": "cr:RecordSet",
@@ -246,7 +236,7 @@ def to_croissant(
                         "@id": "classes/name",
                         "name": "name",
                         "description": "The synset's lemmas"
-                        + ("" if show_offensive else f"; '{WITHHELD}' for labels a filter removed as offensive")
+                        + ("" if show_offensive else f"; '{WITHHELD}' for labels Yang et al. 2020 found offensive")
                         + ".",
                         "dataType": "sc:Text",
                     },

@@ -75,6 +75,7 @@ __all__ = [
     "get_source",
     "load_user_flags",
     "nsfw_scores",
+    "withheld_labels",
 ]
 
 #: The "unsafe" flags: what a survivor audit checks by default.
@@ -279,9 +280,7 @@ _NSFW = FlagSource(
 _SOURCES = (_YANG, _WN_USAGE, _WN_PERSON, _JANOUSKOVA, _NSFW)
 
 #: Every named flag, mapped to the name of its source.
-FLAGS: Mapping[str, str] = MappingProxyType(
-    {flag: src.name for src in _SOURCES for flag in src.flags}
-)
+FLAGS: Mapping[str, str] = MappingProxyType({flag: src.name for src in _SOURCES for flag in src.flags})
 
 
 def flag_sources() -> tuple[FlagSource, ...]:
@@ -718,6 +717,16 @@ def flagged(flag: str, *, url: str | None = None) -> frozenset[str]:
     if src is _WN_PERSON:
         return _person()
     return frozenset(_on_demand(flag, url))
+
+
+def withheld_labels() -> frozenset[str]:
+    """Wnids whose labels listings withhold by default: those Yang et al. 2020 found offensive.
+
+    Offensive labels are data for the features that report them (survivors, trace);
+    plain listings (CLI tables, Croissant class names) show these by id only unless
+    asked otherwise.
+    """
+    return flagged("offensive")
 
 
 def flagged_any(flags: Iterable[str] = DEFAULT_FLAGS) -> frozenset[str]:

@@ -109,8 +109,16 @@ def _node_label(cat: Catalog, vid: str) -> str:
 
 
 def _marks(cat: Catalog, marked: Collection[str] | None) -> set[str]:
-    """Resolve the marked ids (aliases allowed); an unknown id raises UnknownVersionError."""
-    return {cat.resolve(m) for m in marked} if marked else set()
+    """Resolve the marked ids (aliases allowed); an unknown id raises UnknownVersionError.
+
+    ``None`` marks the versions that still carry unsafe classes
+    (:func:`imagenet_versions.audit.unsafe_versions`); an empty collection marks none.
+    """
+    if marked is None:
+        from imagenet_versions.audit import unsafe_versions
+
+        return set(unsafe_versions(catalog=cat))
+    return {cat.resolve(m) for m in marked}
 
 
 def _edges(cat: Catalog, ids: Iterable[str]) -> list[Derivation]:
@@ -133,7 +141,8 @@ def to_mermaid(
     """Mermaid ``flowchart`` text of the family or part of it (see :func:`select_versions`).
 
     ``marked`` versions (ids or aliases) get a ``⚠ unsafe classes`` line and the
-    ``unsafe`` class (red fill and border); ``None`` marks nothing.
+    ``unsafe`` class (red fill and border); ``None`` (the default) marks the
+    versions that still carry unsafe classes; ``()`` marks none.
     """
     cat = _cat(catalog)
     ids = select_versions(version, scope=scope, to=to, catalog=cat)
@@ -166,7 +175,8 @@ def to_dot(
     """Graphviz DOT text of the family or part of it (see :func:`select_versions`).
 
     ``marked`` versions get a ``⚠ unsafe classes`` line, a red fill and a bold
-    red border.
+    red border; ``None`` (the default) marks the versions that still carry unsafe
+    classes; ``()`` marks none.
     """
     cat = _cat(catalog)
     ids = select_versions(version, scope=scope, to=to, catalog=cat)

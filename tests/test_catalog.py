@@ -252,3 +252,34 @@ def test_readme_counts_are_true() -> None:
     )
     assert f"{status['derived']} are derived" in readme
     assert status["reconstructed"] == 1 and status["unknown"] == 1
+
+
+def test_readme_python_example_is_true() -> None:
+    """Every line of the README's Python block runs, and each literal it shows is what the line returns."""
+    import ast
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    block = readme.split("## In Python\n\n```python\n", 1)[1].split("```", 1)[0]
+    ns: dict[str, object] = {}
+    for line in block.splitlines():
+        code, _, comment = line.partition("#")
+        code = code.strip()
+        if not code:
+            continue
+        if code.startswith('iv.get("imagenet-21k")'):
+            with pytest.raises(iv.AmbiguousVersionError):
+                eval(code, ns)
+            continue
+        try:
+            value = eval(code, ns)
+        except SyntaxError:
+            exec(code, ns)
+            continue
+        text = comment.strip()
+        for candidate in (text, text.split(", each")[0], text.split(": ")[0]):
+            try:
+                expected = ast.literal_eval(candidate)
+            except (ValueError, SyntaxError):
+                continue
+            assert value == expected, line
+            break

@@ -294,10 +294,7 @@ def test_nltk_data_layout_builds_the_same_snapshot(tmp_path: Path) -> None:
     for name in wn._REQUIRED:
         (corpus / name).write_bytes((Path(root) / name).read_bytes())
     (corpus / "lexnames").write_text(
-        "".join(
-            f"{i:02d}\t{n}\t{wn._LEX_POS[n.split('.')[0]]}\n"
-            for i, n in enumerate(wn.WORDNET30_LEXNAMES)
-        )
+        "".join(f"{i:02d}\t{n}\t{wn._LEX_POS[n.split('.')[0]]}\n" for i, n in enumerate(wn.WORDNET30_LEXNAMES))
     )
     env = {
         **os.environ,
@@ -305,9 +302,7 @@ def test_nltk_data_layout_builds_the_same_snapshot(tmp_path: Path) -> None:
         "NLTK_DATA": str(tmp_path / "nltk_data"),
     }
     code = "from imagenet_versions import wordnet as wn; print(wn.find_corpus()[0])"
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
-    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert out.stdout.strip() == "nltk"
     out = subprocess.run(
         [sys.executable, str(REPO / "tools" / "build_wordnet.py"), "--check"],

@@ -68,12 +68,8 @@ def build(sources: Path) -> tuple[str, dict[str, object]]:
         "safety": dict(sorted(counts.items())),
         "with_imageability": len(score),
         "offensive_with_imageability": sum(1 for w in score if safety[w] == "offensive"),
-        "safe_imageability_below_4": sum(
-            1 for w, lab in safety.items() if lab == "safe" and float(score[w]) < 4
-        ),
-        "safe_imageability_4_or_more": sum(
-            1 for w, lab in safety.items() if lab == "safe" and float(score[w]) >= 4
-        ),
+        "safe_imageability_below_4": sum(1 for w, lab in safety.items() if lab == "safe" and float(score[w]) < 4),
+        "safe_imageability_4_or_more": sum(1 for w, lab in safety.items() if lab == "safe" and float(score[w]) >= 4),
     }
     record = {
         "tool": "tools/build_flags.py",
@@ -98,9 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     OUT.write_bytes(data)
     record["outputs"] = [prov.output_record(OUT, data, rows=text.count("\n") - 1)]
     prov.write_json(PROV_OUT, record)
-    print(
-        f"wrote {OUT.relative_to(prov.REPO)}: {len(data):,} bytes, {text.count(chr(10)) - 1:,} rows"
-    )
+    print(f"wrote {OUT.relative_to(prov.REPO)}: {len(data):,} bytes, {text.count(chr(10)) - 1:,} rows")
     return 0
 
 

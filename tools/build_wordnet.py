@@ -168,9 +168,7 @@ def build(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
 
     def up(wnid: str) -> set[str]:
         s = nltk_synset(wnid)
-        return parents.get(wnid, set()) | {
-            iw.wnid_of(h) for h in (*s.hypernyms(), *s.instance_hypernyms())
-        }
+        return parents.get(wnid, set()) | {iw.wnid_of(h) for h in (*s.hypernyms(), *s.instance_hypernyms())}
 
     seeds = set().union(*lists.values())
     person = {iw.PERSON}
