@@ -4,19 +4,19 @@ A *flag* is a name (``"offensive"``, ``"derogatory"``, ``"person"``, ...) that a
 *source* puts on a wnid, with *evidence* saying why. :func:`flag_sources` lists the
 sources; :data:`FLAGS` maps each flag to its source.
 
-========================  ==========================  ===========  ===================
-flag                      source                      shipped?     rule
-========================  ==========================  ===========  ===================
-offensive                 ``yang2020-safety``         shipped      safety label
-sensitive                 ``yang2020-safety``         shipped      safety label
-safe                      ``yang2020-safety``         shipped      safety label
-not-imageable             ``yang2020-safety``         shipped      safe, score < 4
-derogatory                ``wordnet30-usage``         shipped      see below
-informal                  ``wordnet30-usage``         shipped      slang/colloquialism
-person                    ``wordnet30-person``        shipped      below n00007846
-ambiguous                 ``janouskova2025-groups``   on demand    in a problem group
-nsfw-audit                ``prabhu-birhane2020-nsfw`` on demand    mean score > 0.5
-========================  ==========================  ===========  ===================
+========================  ============================  ===========  ===================
+flag                      source                        shipped?     rule
+========================  ============================  ===========  ===================
+offensive                 ``yang2020-safety``           shipped      safety label
+sensitive                 ``yang2020-safety``           shipped      safety label
+safe                      ``yang2020-safety``           shipped      safety label
+not-imageable             ``yang2020-safety``           shipped      safe, score < 4
+derogatory                ``wordnet30-usage``           shipped      see below
+informal                  ``wordnet30-usage``           shipped      slang/colloquialism
+person                    ``wordnet30-person``          shipped      below n00007846
+ambiguous                 ``janouskova2025-groups``     on demand    in a problem group
+nsfw-audit                ``prabhu-birhane2020-nsfw``   on demand    mean score > 0.5
+========================  ============================  ===========  ===================
 
 ``derogatory`` (WordNet 3.0): a usage-domain marker ``disparagement``, ``ethnic slur``
 or ``obscenity`` on the synset or on any one of its lemmas (406 of WordNet's 1,066
