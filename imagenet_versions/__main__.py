@@ -11,13 +11,14 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 from imagenet_versions.catalog import Catalog
 from imagenet_versions.errors import Error
 from imagenet_versions.flags import withheld_labels
 
 PROG = "imagenet-versions"
+T = TypeVar("T")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -41,6 +42,17 @@ def _table(rows: Sequence[Sequence[Any]], header: Sequence[str]) -> str:
         if k == 0:
             out.append("  ".join("-" * w for w in widths))
     return "\n".join(out)
+
+
+def _head(items: Sequence[T], args: argparse.Namespace) -> Sequence[T]:
+    """The rows to print: all with ``--all``, else the first ``--limit``."""
+    return items if args.all else items[: args.limit]
+
+
+def _more(items: Sequence[Any], args: argparse.Namespace, indent: str = "    ") -> None:
+    """Say how many rows ``--limit`` left out."""
+    if not args.all and len(items) > args.limit:
+        print(f"{indent}... {len(items) - args.limit:,} more (use --all)")
 
 
 def _fmt(n: int | None) -> str:
@@ -144,7 +156,7 @@ def cmd_show(cat: Catalog, args: argparse.Namespace) -> int:
     if children:
         print(f"  children:   {', '.join(children)}")
     if cats is not None:
-        shown = cats if args.all else cats[: args.limit]
+        shown = _head(cats, args)
         print(
             f"  first {len(shown)} of {len(cats):,} categories (label index, wnid, name):"
             if not args.all
@@ -155,18 +167,14 @@ def cmd_show(cat: Catalog, args: argparse.Namespace) -> int:
     return 0
 
 
-def _wnid_rows(
-    d_ids: Sequence[str], name: Callable[[str], str], explain: Callable[[str], Any], limit: int | None
-) -> list[str]:
-    shown = d_ids if limit is None else d_ids[:limit]
-    lines = []
-    for w in shown:
+def _print_wnids(
+    ids: Sequence[str], name: Callable[[str], str], explain: Callable[[str], Any], args: argparse.Namespace
+) -> None:
+    for w in _head(ids, args):
         ev = explain(w)
         why = f"  <- {ev[0]}" if ev else ""
-        lines.append(f"    {w}  {name(w)}{why}")
-    if limit is not None and len(d_ids) > limit:
-        lines.append(f"    ... {len(d_ids) - limit:,} more (use --all)")
-    return lines
+        print(f"    {w}  {name(w)}{why}")
+    _more(ids, args)
 
 
 def cmd_diff(cat: Catalog, args: argparse.Namespace) -> int:
@@ -178,7 +186,6 @@ def cmd_diff(cat: Catalog, args: argparse.Namespace) -> int:
         return 0
     c = d.categories
     name = _namer(cat, args.show_offensive)
-    limit = None if args.all else args.limit
     print(f"{d.a} -> {d.b}")
     if d.path is None:
         print("  no derivation path: the two versions share no ancestor")
@@ -193,17 +200,15 @@ def cmd_diff(cat: Catalog, args: argparse.Namespace) -> int:
     )
     if c.removed:
         print(f"  removed ({len(c.removed):,}):")
-        print("\n".join(_wnid_rows(c.removed, name, c.explain, limit)))
+        _print_wnids(c.removed, name, c.explain, args)
     if c.added:
         print(f"  added ({len(c.added):,}):")
-        print("\n".join(_wnid_rows(c.added, name, c.explain, limit)))
+        _print_wnids(c.added, name, c.explain, args)
     if c.relabelled:
         print(f"  relabelled ({len(c.relabelled):,}):")
-        pairs = c.relabelled if limit is None else c.relabelled[:limit]
-        for x, y in pairs:
+        for x, y in _head(c.relabelled, args):
             print(f"    {x} {name(x)}  ->  {y} {name(y)}")
-        if limit is not None and len(c.relabelled) > limit:
-            print(f"    ... {len(c.relabelled) - limit:,} more (use --all)")
+        _more(c.relabelled, args)
     return 0
 
 
@@ -218,16 +223,12 @@ def cmd_label_map(cat: Catalog, args: argparse.Namespace) -> int:
     name = _namer(cat, args.show_offensive)
     n = sum(j is not None for _, j in m.mapping)
     print(f"{m.a} -> {m.b}: {n:,} of {len(m.mapping):,} labels mapped")
-    rows = [
-        (i, "-" if j is None else j, ca[i], name(ca[i]))
-        for i, j in (m.mapping if args.all else m.mapping[: args.limit])
-    ]
+    rows = [(i, "-" if j is None else j, ca[i], name(ca[i])) for i, j in _head(m.mapping, args)]
     print(_table(rows, (f"index in {m.a}", f"index in {m.b}", "wnid", "name")))
-    if not args.all and len(m.mapping) > args.limit:
-        print(f"... {len(m.mapping) - args.limit:,} more rows (use --all)")
+    _more(m.mapping, args, indent="")
     if m.unmapped:
         print(f"no counterpart in {m.b} ({len(m.unmapped):,}):")
-        for w, why in list(m.unmapped.items())[: None if args.all else args.limit]:
+        for w, why in _head(list(m.unmapped.items()), args):
             print(f"  {w}  {why}")
     if m.b_without_source:
         print(f"{len(m.b_without_source):,} classes of {m.b} have no source class in {m.a}")
@@ -353,15 +354,13 @@ def cmd_survivors(cat: Catalog, args: argparse.Namespace) -> int:
     if not report.survivors:
         return 0
     rows = []
-    shown = report.survivors if args.all else report.survivors[: args.limit]
-    for s in shown:
+    for s in _head(report.survivors, args):
         elsewhere = sorted({e.child for e in s.removed_elsewhere})
         removed = ", ".join(elsewhere[:3]) + (f" +{len(elsewhere) - 3}" if len(elsewhere) > 3 else "")
         label = "" if s.label == s.wnid else s.label
         rows.append((s.wnid, s.name, ",".join(s.flags), label, removed or "-"))
     print(_table(rows, ("wnid", "name", "flags", "label here", "removed in")))
-    if not args.all and len(report) > args.limit:
-        print(f"... {len(report) - args.limit:,} more (use --all)")
+    _more(report.survivors, args, indent="")
     return 0
 
 
@@ -437,10 +436,9 @@ def cmd_subtree(cat: Catalog, args: argparse.Namespace) -> int:
         return 0
     print(f"{st.root} ({st.name}) in {st.version}: {len(st.present):,} of {len(st.members):,} synsets of the subtree")
     name = _namer(cat, args.show_offensive)
-    for w in st.present if args.all else st.present[: args.limit]:
+    for w in _head(st.present, args):
         print(f"    {w}  {name(w)}")
-    if not args.all and len(st.present) > args.limit:
-        print(f"    ... {len(st.present) - args.limit:,} more (use --all)")
+    _more(st.present, args)
     return 0
 
 

@@ -317,12 +317,15 @@ class Catalog:
         self._categories[vid] = cats
         return cats
 
-    def _read_lines(self, rel: str, what: str) -> list[str]:
+    def _read_text(self, rel: str, what: str) -> str:
         try:
-            text = (self._root / rel).read_text("utf-8")
+            return (self._root / rel).read_text("utf-8")
         except OSError as exc:
             msg = f"{self._source}: cannot read {rel} ({what}): {exc.strerror or exc}"
             raise CatalogError(msg) from exc
+
+    def _read_lines(self, rel: str, what: str) -> list[str]:
+        text = self._read_text(rel, what)
         out = []
         for n, line in enumerate(text.splitlines(), 1):
             line = line.strip()
@@ -335,11 +338,7 @@ class Catalog:
         return out
 
     def _read_tsv(self, rel: str) -> list[list[str]]:
-        try:
-            text = (self._root / rel).read_text("utf-8")
-        except OSError as exc:
-            msg = f"{self._source}: cannot read {rel}: {exc.strerror or exc}"
-            raise CatalogError(msg) from exc
+        text = self._read_text(rel, "operation evidence")
         rows = []
         for n, line in enumerate(text.splitlines()[1:], 2):
             cols = line.split("\t")
