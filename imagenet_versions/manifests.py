@@ -398,7 +398,7 @@ def _assemble(
     *,
     source: str,
     names: Sequence[str] | None = None,
-    line_of: Callable[[int], str] | None = None,
+    where: Callable[[int], str] | None = None,
 ) -> Manifest:
     """Sort by code, check uniqueness, build the class table.
 
@@ -418,11 +418,11 @@ def _assemble(
                 what = names[first]
             else:
                 what = hashed[c] if c in hashed else _decode_structured(c)
-            where = line_of(second) if line_of else f"items {first + 1} and {second + 1}"
+            at = where(c) if where else f"items {first + 1} and {second + 1}"
             if names is not None and names[first] != names[second]:
                 msg = f"{source}: hash collision between ids {names[first]!r} and {names[second]!r}"
             else:
-                msg = f"{source}: duplicate id {what!r} ({where})"
+                msg = f"{source}: duplicate id {what!r} ({at})"
             raise ManifestError(msg)
     if label_counts is None:
         if order is not None:
@@ -791,7 +791,8 @@ def _swar8(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _fast_ids(
-    buf: np.ndarray, s: np.ndarray, e: np.ndarray, *, has_slash: bool = True
+    buf: np.ndarray, s: np.ndarray, e: np.ndarray, *, has_slash: bool = True,
+    has_dot: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Encode the ids in ``buf[s:e]`` without Python loops.
 
@@ -810,16 +811,24 @@ def _fast_ids(
         base = np.where((j >= 0) & (last >= s), last + 1, s)
     else:
         base = s
-    dots = np.flatnonzero(buf == 46)
     ext_ok = np.ones(n, bool)
     stem_end = e
-    if len(dots):
-        if len(dots) == n and bool(np.all((dots > base) & (dots < e))):
-            dpos, has_ext = dots, np.ones(n, bool)  # one dot per line: the usual case
-        else:
-            j = np.searchsorted(dots, e) - 1
-            dpos = dots[np.maximum(j, 0)]
-            has_ext = (j >= 0) & (dpos > base)
+    # speculate "<stem>.JPEG" / "<stem>.jpg": a dot 5 or 4 bytes before the end
+    d5 = (e - 5 > base) & (buf[np.maximum(e - 5, 0)] == 46)
+    d4 = ~d5 & (e - 4 > base) & (buf[np.maximum(e - 4, 0)] == 46)
+    dpos = np.where(d5, e - 5, e - 4)
+    has_ext = d5 | d4
+    unsure = ~has_ext
+    if unsure.any():
+        dots = np.flatnonzero(buf == 46) if has_dot else np.zeros(0, np.int64)
+        if len(dots):
+            rows = np.flatnonzero(unsure)
+            j = np.searchsorted(dots, e[rows]) - 1
+            dp = dots[np.maximum(j, 0)]
+            he = (j >= 0) & (dp > base[rows])
+            dpos[rows] = dp
+            has_ext[rows] = he
+    if has_ext.any():
         stem_end = np.where(has_ext, dpos, e)
         # only image extensions are dropped (as in stem()); other dots: slow path
         ext_len = e - stem_end
@@ -896,15 +905,28 @@ def _fast_wnids(buf: np.ndarray, s: np.ndarray, e: np.ndarray) -> tuple[np.ndarr
     return val, kind
 
 
+class _LineError(Exception):
+    """A bad line inside a chunk; ``line`` is counted from the chunk start."""
+
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(reason)
+        self.line = line
+        self.reason = reason
+
+
 def _parse_chunk(
-    buf: np.ndarray, size: int, seps_present: Sequence[int], has_slash: bool
-) -> tuple[np.ndarray, ...]:
-    """Vectorised parse of whole lines held in ``buf[:size]`` (ends with a newline).
+    buf: np.ndarray,
+    size: int,
+    seps_present: Sequence[int],
+    has_slash: bool,
+    has_dot: bool,
+    table: Callable[[], np.ndarray],
+) -> tuple[np.ndarray, np.ndarray, int, dict[int, tuple[str, int]]]:
+    """Parse the whole lines in ``buf[:size]`` (which ends with a newline).
 
     ``buf`` extends at least 32 bytes past ``size`` so that gathers never
-    overflow. Returns per data line: codes, ok, has_label, label value,
-    label kind, local line numbers (1-based), (starts, ends); and the number
-    of lines in the chunk.
+    overflow. Runs in a worker thread. Returns ``(codes, wnid numbers,
+    number of lines, {hash code: (name, local line)})`` with codes sorted.
     """
     nl = np.flatnonzero(buf[:size] == 10)
     starts = np.empty(len(nl), np.int64)
@@ -918,47 +940,94 @@ def _parse_chunk(
     real = (ends > starts) & (buf[starts] != 35)
     if not real.all():
         starts, ends, line_no = starts[real], ends[real], line_no[real]
-    if len(seps_present) == 1:
-        seps = np.flatnonzero(buf[:size] == seps_present[0])
-    elif seps_present:
+    # speculate "<id> <wnid>": a separator 10 bytes before the end; the id and
+    # the label are validated below, anything else takes the general path
+    fs = ends - 10
+    c = buf[np.maximum(fs, 0)]
+    spec = (fs > starts) & ((c == 32) | (c == 9) | (c == 44)) & (buf[np.maximum(fs, 0) + 1] == 110)
+    if not spec.all() and seps_present:
+        rows = np.flatnonzero(~spec)
         sep_mask = buf[:size] == seps_present[0]
-        for c in seps_present[1:]:
-            sep_mask |= buf[:size] == c
+        for ch in seps_present[1:]:
+            sep_mask |= buf[:size] == ch
         seps = np.flatnonzero(sep_mask)
         del sep_mask
+        j = np.searchsorted(seps, starts[rows])
+        f = seps[np.minimum(j, len(seps) - 1)]
+        fs[rows] = np.where((j < len(seps)) & (f < ends[rows]), f, ends[rows])
+        # label field: up to the next separator
+        le = ends.copy()
+        j2 = np.searchsorted(seps, fs[rows] + 1)
+        f2 = seps[np.minimum(j2, len(seps) - 1)]
+        le[rows] = np.where((j2 < len(seps)) & (f2 < ends[rows]), f2, ends[rows])
     else:
-        seps = np.zeros(0, np.int64)
-    one_sep = len(seps) == len(starts) and bool(np.all((seps > starts) & (seps < ends)))
-    if one_sep:
-        fs = seps  # exactly one separator per line: the usual "<id> <label>" case
-    elif len(seps):
-        j = np.searchsorted(seps, starts)
-        fs = seps[np.minimum(j, len(seps) - 1)]
-        fs = np.where((j < len(seps)) & (fs < ends), fs, ends)
-    else:
-        fs = ends
-    codes, ok = _fast_ids(buf, starts, fs, has_slash=has_slash)
+        if not spec.all():
+            fs = np.where(spec, fs, ends)
+        le = ends
+    codes, ok = _fast_ids(buf, starts, fs, has_slash=has_slash, has_dot=has_dot)
     has_label = fs < ends
+    wn = np.full(len(starts), -1, np.int64)
     if has_label.any():
-        ls = fs + 1
-        if one_sep:
-            le = ends
-        else:
-            j2 = np.searchsorted(seps, ls)
-            le = seps[np.minimum(j2, len(seps) - 1)]
-            le = np.where((j2 < len(seps)) & (le < ends), le, ends)
-        lab_val, lab_kind = _fast_wnids(buf, ls, le)
+        lab_val, lab_kind = _fast_wnids(buf, fs + 1, le)
         ok &= ~has_label | (lab_kind > 0)
-    else:
-        lab_val = np.full(len(starts), -1, np.int64)
-        lab_kind = np.zeros(len(starts), np.int8)
+        wn = np.where(has_label & (lab_kind == 1), lab_val, -1)
+        ints = has_label & (lab_kind == 2)
+        if ints.any():
+            nums = table()
+            bad = ints & (lab_val >= len(nums))
+            if bad.any():
+                k = int(np.flatnonzero(bad)[0])
+                msg = (f"label index {lab_val[k]} is outside the class table of {len(nums)} "
+                       "classes")
+                raise _LineError(int(line_no[k]), msg)
+            wn[ints] = nums[lab_val[ints]]
     ok &= fs > starts
-    # labels as wnid numbers; -2 = an integer label, resolved by the caller
-    wn = np.where(has_label & (lab_kind == 1), lab_val, -1)
-    wn[has_label & (lab_kind == 2)] = -2
     no_lab = ~has_label & ((codes >> _TAG_SHIFT) == 0)
     wn[no_lab] = (codes[no_lab] >> _U64(32)).astype(np.int64)
-    return codes, ok, has_label, lab_val, lab_kind, line_no, np.stack([starts, ends]), len(nl), wn
+    hashed: dict[int, tuple[str, int]] = {}
+    for k in np.flatnonzero(~ok).tolist():
+        line = int(line_no[k])
+        code, w, name = _slow_line(buf[int(starts[k]):int(ends[k])].tobytes(), line, table)
+        codes[k] = code
+        wn[k] = w
+        if name is not None:
+            prev = hashed.setdefault(code, (name, line))
+            if prev[0] != name:
+                msg = f"hash collision between ids {prev[0]!r} and {name!r}"
+                raise _LineError(line, msg)
+    if len(codes) > 1 and not bool(np.all(codes[1:] > codes[:-1])):
+        order = np.argsort(codes, kind="stable")
+        codes, wn = codes[order], wn[order]
+    return codes, wn, len(nl), hashed
+
+
+def _slow_line(raw: bytes, line: int, table: Callable[[], np.ndarray]
+               ) -> tuple[int, int, str | None]:
+    """One line the vectorised parser could not settle: (code, wnid number, hashed name)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _LineError(line, f"not UTF-8 text ({exc.reason})") from exc
+    fields = re.split(r"[\s,]+", text.strip())
+    if not fields or not fields[0] or "\x00" in text:
+        raise _LineError(line, f"no image id in {text!r}")
+    name = stem(fields[0])
+    code, hashed = encode_id(name)
+    if len(fields) > 1:
+        lab = fields[1]
+        if _WNID_RE.fullmatch(lab):
+            w = int(lab[1:])
+        elif lab.isdigit():
+            nums = table()
+            if int(lab) >= len(nums):
+                msg = f"label index {lab} is outside the class table of {len(nums)} classes"
+                raise _LineError(line, msg)
+            w = int(nums[int(lab)])
+        else:
+            raise _LineError(line, f"label is not a wnid or index: {lab!r}")
+    else:
+        w = (code >> 32) if code >> 62 == 0 else -1
+    return code, w, name if hashed else None
 
 
 def ingest_text(
@@ -976,16 +1045,19 @@ def ingest_text(
     The id may carry a directory prefix and an extension. The label is a wnid
     or an integer index into ``classes`` (default: the ILSVRC-2012 class order);
     without a label, ``nXXXXXXXX_N`` ids are labelled by their own wnid. Empty
-    lines and lines starting with ``#`` are skipped; ``max_lines`` stops early.
+    lines and lines starting with ``#`` are skipped; ``max_lines`` reads only
+    the first lines.
 
     The file is memory-mapped and parsed in 32 MiB chunks by vectorised numpy
-    code on two threads; lines it cannot settle (hashed ids, odd spacing) go
-    through a per-line path.
+    code on two threads (each chunk sorted in its thread); lines it cannot
+    settle (hashed ids, odd spacing) go through a per-line path.
 
     Raises:
         ManifestError: a line cannot be read; the message names file and line.
     """
+    import itertools
     import mmap
+    import threading
     from concurrent.futures import ThreadPoolExecutor
 
     path = Path(path)
@@ -993,51 +1065,59 @@ def ingest_text(
     code_parts: list[np.ndarray] = []
     label_parts: list[np.ndarray] = []
     hashed: dict[int, str] = {}
-    cls_nums: np.ndarray | None = None
     line_base = 0
-    if size == 0:
-        return _assemble(version, split, np.zeros(0, _U64), np.zeros(0, np.int64), None, {},
-                         source=str(path))
-    bar = _bar(size, path.name, progress)
+    lock = threading.Lock()
+    table_cache: list[np.ndarray] = []
 
-    def consume(res: tuple[Any, ...], pos: int, mm: mmap.mmap) -> None:
-        nonlocal cls_nums, line_base
-        codes, ok, has_label, lab_val, lab_kind, line_no, se, n_lines, wn = res
-        line_no = line_no + line_base
-        line_base += n_lines
-        if max_lines is not None and len(line_no) and line_no[-1] > max_lines:
-            keep = line_no <= max_lines
-            codes, ok, has_label, lab_val, lab_kind, line_no, wn = (
-                x[keep] for x in (codes, ok, has_label, lab_val, lab_kind, line_no, wn))
-            se = se[:, keep]
-        for k in np.flatnonzero(~ok).tolist():
-            _slow_row(path, mm[pos + int(se[0, k]):pos + int(se[1, k])], k, codes, has_label,
-                      lab_val, lab_kind, int(line_no[k]), hashed)
-            if not has_label[k]:
-                c = int(codes[k])
-                wn[k] = (c >> 32) if c >> 62 == 0 else -1
-            else:
-                wn[k] = lab_val[k] if lab_kind[k] == 1 else -2
-        is_i = wn == -2
-        if is_i.any():
-            if cls_nums is None:
-                table = tuple(classes) if classes is not None else _ilsvrc_classes()
-                cls_nums = np.array([_wnid_num(w) for w in table], np.int64)
-            bad = is_i & (lab_val >= len(cls_nums))
-            if bad.any():
-                k = int(np.flatnonzero(bad)[0])
-                msg = (
-                    f"{path}, line {line_no[k]}: label index {lab_val[k]} is outside "
-                    f"the class table of {len(cls_nums)} classes"
-                )
+    def table() -> np.ndarray:
+        with lock:
+            if not table_cache:
+                names = tuple(classes) if classes is not None else _ilsvrc_classes()
+                table_cache.append(np.array([_wnid_num(w) for w in names], np.int64))
+            return table_cache[0]
+
+    def consume(fut: Any) -> None:
+        nonlocal line_base
+        try:
+            codes, wn, n_lines, local = fut.result()
+        except _LineError as exc:
+            msg = f"{path}, line {line_base + exc.line}: {exc.reason}"
+            raise ManifestError(msg) from None
+        for code, (name, line) in local.items():
+            prev = hashed.setdefault(code, name)
+            if prev != name:
+                msg = (f"{path}, line {line_base + line}: hash collision between ids "
+                       f"{prev!r} and {name!r}")
                 raise ManifestError(msg)
-            wn[is_i] = cls_nums[lab_val[is_i]]
+        line_base += n_lines
         code_parts.append(codes)
         label_parts.append(wn)
 
-    with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+    def padded(data: bytes | memoryview) -> tuple[np.ndarray, int]:
+        n = len(data)
+        buf = np.zeros(n + 33, np.uint8)
+        buf[:n] = np.frombuffer(data, np.uint8)
+        if n and buf[n - 1] != 10:
+            buf[n] = 10
+            n += 1
+        return buf, n
 
-        def chunks() -> Iterator[tuple[int, np.ndarray, int, list[int], bool]]:
+    def flags(data: Any, lo: int, hi: int) -> tuple[list[int], bool, bool]:
+        present = [c for c in _SEP if data.find(bytes([c]), lo, hi) >= 0]
+        return present, data.find(b"/", lo, hi) >= 0, data.find(b".", lo, hi) >= 0
+
+    bar = _bar(size, path.name, progress)
+    if max_lines is not None or size < _CHUNK:
+        with open(path, "rb") as fh:
+            data = b"".join(itertools.islice(fh, max_lines)) if max_lines else fh.read()
+        buf, n = padded(data)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            consume(pool.submit(_parse_chunk, buf, n, *flags(data, 0, len(data)), table))
+    else:
+        workers = min(2, os.cpu_count() or 1)
+        with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm, \
+                ThreadPoolExecutor(max_workers=workers) as pool:
+            pending: list[tuple[Any, int]] = []
             pos = 0
             while pos < size:
                 end = min(pos + _CHUNK, size)
@@ -1046,98 +1126,50 @@ def ingest_text(
                     if cut < 0:
                         cut = mm.find(b"\n", end)
                     end = size if cut < 0 else cut + 1
-                present = [c for c in _SEP if mm.find(bytes([c]), pos, end) >= 0]
-                slash = mm.find(b"/", pos, end) >= 0
                 if end + 32 <= size:
                     buf = np.frombuffer(mm, np.uint8, count=end - pos + 32, offset=pos)
                     n = end - pos
                 else:  # last chunk: copy, pad, and end it with a newline
-                    buf = np.zeros(end - pos + 33, np.uint8)
-                    buf[: end - pos] = np.frombuffer(mm, np.uint8, count=end - pos, offset=pos)
-                    n = end - pos
-                    if buf[n - 1] != 10:
-                        buf[n] = 10
-                        n += 1
-                yield pos, buf, n, present, slash
-                pos = end
-
-        workers = 1 if max_lines is not None else min(2, os.cpu_count() or 1)
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            pending: list[Any] = []
-            for pos, buf, n, present, slash in chunks():
-                pending.append((pool.submit(_parse_chunk, buf, n, present, slash), pos, n))
+                    buf, n = padded(mm[pos:end])
+                pending.append((pool.submit(_parse_chunk, buf, n, *flags(mm, pos, end), table),
+                                end - pos))
                 del buf
+                pos = end
                 while len(pending) > workers:
-                    fut, p0, nb = pending.pop(0)
-                    consume(fut.result(), p0, mm)
+                    fut, nb = pending.pop(0)
+                    consume(fut)
                     if bar is not None:
                         bar.update(nb)
-                if max_lines is not None and line_base >= max_lines:
-                    break
             while pending:
-                fut, p0, nb = pending.pop(0)
-                consume(fut.result(), p0, mm)
+                fut, nb = pending.pop(0)
+                consume(fut)
                 if bar is not None:
                     bar.update(nb)
     if bar is not None:
         bar.close()
+    # chunks are sorted; when they do not overlap, concatenating keeps the order
     codes = np.concatenate(code_parts) if code_parts else np.zeros(0, _U64)
-    code_parts.clear()
     wn = np.concatenate(label_parts) if label_parts else np.zeros(0, np.int64)
+    code_parts.clear()
     label_parts.clear()
 
-    def line_of(i: int) -> str:
-        return f"line {_nth_data_line(path, i)}"
+    def where(code: int) -> str:
+        return "lines " + " and ".join(str(x) for x in _lines_with_code(path, code))
 
-    return _assemble(version, split, codes, wn, None, hashed, source=str(path), line_of=line_of)
-
-
-def _slow_row(path: Path, raw: bytes, k: int, codes: np.ndarray, has_label: np.ndarray,
-              lab_val: np.ndarray, lab_kind: np.ndarray, line: int,
-              hashed: dict[int, str]) -> None:
-    """Per-line path for a row the vectorised parser could not settle (in place)."""
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        msg = f"{path}, line {line}: not UTF-8 text ({exc.reason})"
-        raise ManifestError(msg) from exc
-    fields = re.split(r"[\s,]+", text.strip())
-    if not fields or not fields[0] or "\x00" in text:
-        msg = f"{path}, line {line}: no image id in {text!r}"
-        raise ManifestError(msg)
-    name = stem(fields[0])
-    c, h = encode_id(name)
-    if h:
-        prev = hashed.setdefault(c, name)
-        if prev != name:
-            msg = f"{path}, line {line}: hash collision between ids {prev!r} and {name!r}"
-            raise ManifestError(msg)
-    codes[k] = c
-    if len(fields) > 1:
-        lab = fields[1]
-        has_label[k] = True
-        if _WNID_RE.fullmatch(lab):
-            lab_val[k], lab_kind[k] = int(lab[1:]), 1
-        elif lab.isdigit():
-            lab_val[k], lab_kind[k] = int(lab), 2
-        else:
-            msg = f"{path}, line {line}: label is not a wnid or index: {lab!r}"
-            raise ManifestError(msg)
-    else:
-        has_label[k] = False
+    return _assemble(version, split, codes, wn, None, hashed, source=str(path), where=where)
 
 
-def _nth_data_line(path: Path, i: int) -> int:
-    """Line number of the ``i``-th (0-based) non-empty, non-comment line."""
-    k = -1
+def _lines_with_code(path: Path, code: int) -> list[int]:
+    """Line numbers whose id encodes to ``code`` (slow; used for error messages)."""
+    out = []
     with open(path, "rb") as fh:
-        for no, line in enumerate(fh, 1):
-            s = line.strip()
-            if s and not s.startswith(b"#"):
-                k += 1
-                if k == i:
-                    return no
-    return -1
+        for no, raw in enumerate(fh, 1):
+            text = raw.decode("utf-8", "replace").strip()
+            if not text or text.startswith("#"):
+                continue
+            if encode_id(stem(re.split(r"[\s,]+", text)[0]))[0] == code:
+                out.append(no)
+    return out
 
 
 def ingest_csv(
