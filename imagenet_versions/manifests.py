@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -441,10 +442,14 @@ def _assemble(
             run_starts = np.concatenate([[0], heads])
             run_idx = np.searchsorted(cls_nums, label_nums[run_starts])
             run_idx[label_nums[run_starts] < 0] = -1
-            idx = np.repeat(run_idx.astype(_label_dtype(len(classes))),
-                            np.diff(np.append(run_starts, n)))
+            run_len = np.diff(np.append(run_starts, n))
+            idx = np.repeat(run_idx.astype(_label_dtype(len(classes))), run_len)
+            has = run_idx >= 0
+            counts = np.bincount(run_idx[has], weights=run_len[has], minlength=len(classes))
+            counts = counts.astype(np.int64)
         else:
             idx = np.zeros(0, _label_dtype(len(classes)))
+            counts = np.zeros(0, np.int64)
         labels, offsets = idx, None
     else:
         cls_nums = np.unique(label_nums[label_nums >= 0])
@@ -466,6 +471,8 @@ def _assemble(
         version, split, classes, _readonly(codes), _readonly(labels),
         None if offsets is None else _readonly(offsets), _readonly(hc), blob, _readonly(hoff),
     )
+    if offsets is None:
+        m._cache["class_counts"] = _readonly(counts)  # from the label runs
     m.class_counts_array()  # computed once here, so that later queries are O(classes)
     return m
 
@@ -764,7 +771,7 @@ def _bar(total: int | None, desc: str, progress: bool | None, unit: str = "B") -
     return tqdm(total=total, desc=desc, unit=unit, unit_scale=True, leave=False, delay=1.0)
 
 
-_CHUNK = 32 << 20
+_CHUNK = 4 << 20
 _SEP = (32, 9, 44)  # space, tab, comma
 _POW10 = 10 ** np.arange(7, -1, -1, dtype=np.int64)
 
@@ -832,12 +839,12 @@ def _fast_ids(
         stem_end = np.where(has_ext, dpos, e)
         # only image extensions are dropped (as in stem()); other dots: slow path
         ext_len = e - stem_end
-        low = _U64(0) + (w4[np.minimum(stem_end, len(w4) - 1)] | np.uint32(0x20202020))
-        low5 = w4[np.minimum(stem_end + 1, len(w4) - 1)] | np.uint32(0x20202020)
+        low = w4[stem_end] | np.uint32(0x20202020)  # buf is padded: no overflow
+        low5 = w4[stem_end + 1] | np.uint32(0x20202020)
         ext_ok = ~has_ext
         ext_ok |= has_ext & (ext_len == 5) & (low5 == np.frombuffer(b"jpeg", "<u4")[0])
         for word in (b".jpg", b".png"):
-            ext_ok |= has_ext & (ext_len == 4) & (low == _U64(np.frombuffer(word, "<u4")[0]))
+            ext_ok |= has_ext & (ext_len == 4) & (low == np.frombuffer(word, "<u4")[0])
     length = stem_end - base
     codes = np.zeros(n, _U64)
     # nXXXXXXXX_N with N of 1-8 digits, no leading zero
@@ -966,11 +973,11 @@ def _parse_chunk(
         le = ends
     codes, ok = _fast_ids(buf, starts, fs, has_slash=has_slash, has_dot=has_dot)
     has_label = fs < ends
-    wn = np.full(len(starts), -1, np.int64)
+    wn = np.full(len(starts), -1, np.int32)  # wnid numbers < 10**8 fit in int32
     if has_label.any():
         lab_val, lab_kind = _fast_wnids(buf, fs + 1, le)
         ok &= ~has_label | (lab_kind > 0)
-        wn = np.where(has_label & (lab_kind == 1), lab_val, -1)
+        wn = np.where(has_label & (lab_kind == 1), lab_val, -1).astype(np.int32)
         ints = has_label & (lab_kind == 2)
         if ints.any():
             nums = table()
@@ -983,7 +990,7 @@ def _parse_chunk(
             wn[ints] = nums[lab_val[ints]]
     ok &= fs > starts
     no_lab = ~has_label & ((codes >> _TAG_SHIFT) == 0)
-    wn[no_lab] = (codes[no_lab] >> _U64(32)).astype(np.int64)
+    wn[no_lab] = (codes[no_lab] >> _U64(32)).astype(np.int32)
     hashed: dict[int, tuple[str, int]] = {}
     for k in np.flatnonzero(~ok).tolist():
         line = int(line_no[k])
@@ -1048,14 +1055,13 @@ def ingest_text(
     lines and lines starting with ``#`` are skipped; ``max_lines`` reads only
     the first lines.
 
-    The file is memory-mapped and parsed in 32 MiB chunks by vectorised numpy
+    The file is memory-mapped and parsed in 4 MiB chunks by vectorised numpy
     code on two threads (each chunk sorted in its thread); lines it cannot
     settle (hashed ids, odd spacing) go through a per-line path.
 
     Raises:
         ManifestError: a line cannot be read; the message names file and line.
     """
-    import itertools
     import mmap
     import threading
     from concurrent.futures import ThreadPoolExecutor
@@ -1152,11 +1158,43 @@ def ingest_text(
     wn = np.concatenate(label_parts) if label_parts else np.zeros(0, np.int64)
     code_parts.clear()
     label_parts.clear()
+    _repair_boundaries(codes, wn)
 
     def where(code: int) -> str:
         return "lines " + " and ".join(str(x) for x in _lines_with_code(path, code))
 
     return _assemble(version, split, codes, wn, None, hashed, source=str(path), where=where)
+
+
+def _repair_boundaries(codes: np.ndarray, labels: np.ndarray) -> None:
+    """Sort, in place, the concatenation of sorted chunks that overlap only near their seams.
+
+    A class whose lines straddle two chunks leaves a short unsorted window at
+    the seam; each window is sorted on its own. Anything else is left to the
+    global sort in :func:`_assemble`.
+    """
+    if len(codes) < 2:
+        return
+    seams = np.flatnonzero(codes[1:] < codes[:-1]) + 1
+    if not len(seams) or len(seams) > 4096:
+        return
+    bounds = [0, *seams.tolist(), len(codes)]
+    windows = []
+    for i in range(1, len(bounds) - 1):
+        left, p, right = bounds[i - 1], bounds[i], bounds[i + 1]
+        lo = left + int(np.searchsorted(codes[left:p], codes[p], side="right"))
+        hi = p + int(np.searchsorted(codes[p:right], codes[p - 1], side="right"))
+        windows.append((lo, hi))
+    for (_, hi1), (lo2, _) in itertools.pairwise(windows):
+        if lo2 < hi1:
+            return  # windows overlap: give up, the global sort handles it
+    for lo, hi in windows:
+        if hi - lo > 1 << 20:
+            return
+    for lo, hi in windows:
+        order = np.argsort(codes[lo:hi], kind="stable")
+        codes[lo:hi] = codes[lo:hi][order]
+        labels[lo:hi] = labels[lo:hi][order]
 
 
 def _lines_with_code(path: Path, code: int) -> list[int]:

@@ -503,3 +503,29 @@ def test_tiny_imagenet_parser() -> None:
     assert len(tiny.classes) == 200
     assert set(tiny.class_counts().values()) == {50}
     assert "val_0.JPEG" in tiny
+
+
+def test_ingest_text_many_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # small chunks: classes straddle chunk seams, lines in tar-listing (string) order
+    monkeypatch.setattr(M, "_CHUNK", 4096)
+    rng = np.random.default_rng(0)
+    ids, labels = [], []
+    for w in (1440764, 1443537, 1484850, 1491361):
+        nums = sorted({int(x) for x in rng.integers(1, 5000, 700)}, key=str)
+        ids += [f"n{w:08d}_{k}.JPEG" for k in nums]
+        labels += [f"n{w:08d}"] * len(nums)
+    labels[5] = "n01443537"  # one relabelled line
+    lines = [f"{i} {lab}" for i, lab in zip(ids, labels, strict=True)]
+    lines.insert(100, "v2_hashed_id_abc n01491361")
+    p = tmp_path / "big.txt"
+    p.write_text("\n".join(lines))  # no final newline
+    m = M.ingest_text(p)
+    ref = M.Manifest.from_ids([*ids, "v2_hashed_id_abc"], [*labels, "n01491361"])
+    assert len(m) == len(ref) == len(lines)
+    d = M.diff_manifests(m, ref)
+    assert (d.common_count, d.added_count, d.removed_count, d.relabelled_count) == (
+        len(lines), 0, 0, 0)
+    assert m.labels_of(ids[5]) == ("n01443537",)
+    p.write_text("\n".join([*lines, lines[3]]))
+    with pytest.raises(ManifestError, match=rf"duplicate id .* \(lines 4 and {len(lines) + 1}\)"):
+        M.ingest_text(p)
