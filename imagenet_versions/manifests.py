@@ -27,8 +27,19 @@ Labels
 
 Storage
     ``.npz`` (zip + deflate) with a JSON header: format version, version id,
-    split, counts. Codes are stored delta-encoded. Writes go to a temporary file
-    that is moved into place with :func:`os.replace`.
+    split, counts. Codes are stored delta-encoded, per-class counts beside
+    them. Writes go to a temporary file that is moved into place with
+    :func:`os.replace`.
+
+Entry points for ``diff(A, B)`` and the CLI
+    - :func:`available_manifests` / :func:`load_manifest` ``(version, split)``:
+      the shipped (and on-demand) manifests, keyed like the catalog;
+    - :func:`diff_manifests` ``(a, b)`` -> :class:`ImageDiff`: compares ids;
+    - :func:`diff_by_category_filter` ``(manifest, removed_wnids, child=(id, split))``
+      -> :class:`ImageDiff`: the image part of a ``Filter`` by categories,
+      answered from per-class counts (O(classes)); ids are found on request;
+    - :meth:`ImageDiff.to_dict` for JSON (``added_count``, ``removed_count``,
+      ``common_count``, ``relabelled_count``, ``relabelled_by_kind``).
 """
 
 from __future__ import annotations
@@ -54,6 +65,7 @@ from imagenet_versions.errors import ManifestError, UnknownVersionError
 
 __all__ = [
     "FORMAT_VERSION",
+    "RELABEL_KINDS",
     "IdSet",
     "ImageDiff",
     "Manifest",
@@ -860,7 +872,10 @@ def _fast_ids(
     tail |= _M30 & ((_U64(1) << shift) - _U64(1))  # ... and pad with '0'
     num, good = _swar8(tail)
     ok &= good
-    codes[ok] = (wn[ok] << _U64(32)) | num[ok]
+    if ok.all():
+        codes = (wn << _U64(32)) | num
+    else:
+        codes[ok] = (wn[ok] << _U64(32)) | num[ok]
     # ILSVRC20YY_val_NNNNNNNN / ILSVRC20YY_test_NNNNNNNN (rare in big lists)
     rest = np.flatnonzero(~ok & ((length == 23) | (length == 24)))
     if len(rest):
@@ -975,7 +990,15 @@ def _parse_chunk(
     has_label = fs < ends
     wn = np.full(len(starts), -1, np.int32)  # wnid numbers < 10**8 fit in int32
     if has_label.any():
-        lab_val, lab_kind = _fast_wnids(buf, fs + 1, le)
+        # usual case: the label is the wnid the id starts with ("n01440764_1.JPEG n01440764")
+        w8 = _win(buf, "<u8")
+        same = (le - fs == 10) & (buf[fs + 1] == 110) & (w8[fs + 2] == w8[starts + 1])
+        same &= ok & ((codes >> _TAG_SHIFT) == 0)
+        if same.all():
+            lab_val = (codes >> _U64(32)).astype(np.int64)
+            lab_kind = np.ones(len(starts), np.int8)
+        else:
+            lab_val, lab_kind = _fast_wnids(buf, fs + 1, le)
         ok &= ~has_label | (lab_kind > 0)
         wn = np.where(has_label & (lab_kind == 1), lab_val, -1).astype(np.int32)
         ints = has_label & (lab_kind == 2)
@@ -1643,8 +1666,10 @@ def diff_manifests(a: Manifest, b: Manifest) -> ImageDiff:
     if not a.multilabel and not b.multilabel:
         la = a.labels if in_b.all() else a.labels[in_b]
         lb = b.labels if in_a.all() else b.labels[in_a]
-        if cmap is not None and len(cmap):
-            la = np.where(la >= 0, cmap[np.maximum(la, 0)], -1)  # -2: class not in b
+        if cmap is not None:
+            # one gather through a lookup whose slot 0 stands for "no label" (-1)
+            lut = np.concatenate([[-1], cmap]).astype(np.promote_types(lb.dtype, np.int16))
+            la = lut[la + 1]  # -2: class not in b
         diff = np.flatnonzero(la != lb)
         pos = np.flatnonzero(in_b)[diff] if len(diff) else diff.astype(np.int64)
         oa, ob = la[diff], lb[diff]
