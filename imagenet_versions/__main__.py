@@ -180,7 +180,7 @@ def _print_wnids(
 def cmd_diff(cat: Catalog, args: argparse.Namespace) -> int:
     from imagenet_versions.diff import diff
 
-    d = diff(args.a, args.b, catalog=cat)
+    d = diff(args.a, args.b, images=args.images, split=args.split, split_b=args.split_b, catalog=cat)
     if args.json:
         _emit_json(d.to_dict())
         return 0
@@ -209,7 +209,31 @@ def cmd_diff(cat: Catalog, args: argparse.Namespace) -> int:
         for x, y in _head(c.relabelled, args):
             print(f"    {x} {name(x)}  ->  {y} {name(y)}")
         _more(c.relabelled, args)
+    if d.images is not None:
+        _print_images(d.images, args)
     return 0
+
+
+def _print_images(img: Any, args: argparse.Namespace) -> None:
+    doc = img.to_dict()
+    a, b = doc["a"], doc["b"]
+    where = f"{a['version']}/{a['split'] or '?'} -> {b['version']}/{b['split'] or '?'}"
+    if doc.get("known") is False:
+        print(f"  images ({where}): unknown, {doc['reason']}")
+        print(f"    what the category diff implies: {doc['implied']}")
+        return
+    print(
+        f"  images ({where}, method {doc['method']}): {doc['added_count']:,} added, {doc['removed_count']:,} removed, "
+        f"{doc['common_count']:,} common, {doc['relabelled_count']:,} relabelled"
+    )
+    for kind, n in doc["relabelled_by_kind"].items():
+        if n:
+            print(f"    {kind.replace('_', ' ')}: {n:,}")
+    for what in ("removed", "added", "relabelled"):
+        ids = getattr(img, what)
+        if len(ids):
+            shown = ids.to_list(None if args.all else args.limit)
+            print(f"    {what}: {', '.join(shown)}" + (" ..." if len(shown) < len(ids) else ""))
 
 
 def cmd_label_map(cat: Catalog, args: argparse.Namespace) -> int:
@@ -442,6 +466,36 @@ def cmd_subtree(cat: Catalog, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_manifest(cat: Catalog, args: argparse.Namespace) -> int:
+    from imagenet_versions import images
+
+    if args.manifest_command == "ingest":
+        m = images.ingest(args.path, version=args.version, split=args.split, catalog=cat, progress=not args.json)
+        doc = {
+            "version": m.version,
+            "split": m.split,
+            "images": len(m),
+            "classes": len(m.classes),
+            "unlabelled": m.unlabelled_count,
+            "stored": str(images.user_manifest_path(m.version, m.split)),
+        }
+        if args.json:
+            _emit_json(doc)
+        else:
+            print(
+                f"{doc['version']}/{doc['split']}: {doc['images']:,} images in {doc['classes']:,} classes "
+                f"({doc['unlabelled']:,} without a label), stored at {doc['stored']}"
+            )
+        return 0
+    vids = [cat.resolve(args.version)] if args.version else [v.id for v in cat]
+    rows = [(vid, split, origin) for vid in vids for split, origin in images.manifests_of(vid, catalog=cat).items()]
+    if args.json:
+        _emit_json([{"version": v, "split": sp, "origin": o} for v, sp, o in rows])
+    else:
+        print(_table(rows, ("version", "split", "manifest")))
+    return 0
+
+
 # ---------------------------------------------------------------- parser
 
 
@@ -468,9 +522,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("version", metavar="ID")
     s.set_defaults(func=cmd_show)
 
-    s = sub.add_parser("diff", parents=[common, shown], help="category difference between two versions")
+    s = sub.add_parser("diff", parents=[common, shown], help="category (and image) difference between two versions")
     s.add_argument("a", metavar="A")
     s.add_argument("b", metavar="B")
+    s.add_argument("--images", action="store_true", help="also compare the images of a split")
+    s.add_argument("--split", metavar="S", help="split to compare (default: the one with a manifest)")
+    s.add_argument("--split-b", metavar="S", help="split of B, where it differs from A's")
     s.set_defaults(func=cmd_diff)
 
     s = sub.add_parser("label-map", parents=[common, shown], help="map label indices of A to B")
@@ -549,6 +606,17 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--all", action="store_true", help="trace every synset a lemma names (JSON: an array)")
     s.add_argument("--verbose", action="store_true", help="also list the edges that keep it")
     s.set_defaults(func=cmd_trace)
+
+    s = sub.add_parser("manifest", help="image manifests: list them, or ingest your own copy")
+    msub = s.add_subparsers(dest="manifest_command", required=True, metavar="ACTION", parser_class=_Parser)
+    m = msub.add_parser("ingest", parents=[common], help="read a list, CSV, directory tree or tar listing")
+    m.add_argument("path", metavar="PATH")
+    m.add_argument("--version", required=True, metavar="ID")
+    m.add_argument("--split", required=True, metavar="S")
+    m.set_defaults(func=cmd_manifest)
+    m = msub.add_parser("list", parents=[common], help="which splits of which versions have a manifest")
+    m.add_argument("version", metavar="ID", nargs="?")
+    m.set_defaults(func=cmd_manifest)
 
     s = sub.add_parser("flags", parents=[common], help="list the flag sources with citation and licence")
     s.set_defaults(func=cmd_flags)

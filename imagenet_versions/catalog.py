@@ -102,8 +102,9 @@ class Derivation:
 
     @property
     def op(self) -> str:
-        """The operation kinds of this edge joined by ``+`` (e.g. ``subset+recollect``)."""
-        return "+".join(o.kind for o in self.ops)
+        """The operation labels of this edge joined by ``+`` (e.g. ``subset+recollect``,
+        ``image-relabel``; see :attr:`Operation.label`)."""
+        return "+".join(o.label for o in self.ops)
 
     def describe(self) -> str:
         return "; ".join(o.describe() for o in self.ops)

@@ -100,7 +100,9 @@ class CategoryDiff:
 class VersionDiff:
     """The difference between two versions: categories, and the path that explains it.
 
-    ``images`` is ``None`` until image manifests are compared.
+    ``images`` is ``None`` unless asked for; then an
+    :class:`~imagenet_versions.manifests.ImageDiff`, or an
+    :class:`~imagenet_versions.images.UnknownImages` where a manifest is missing.
     """
 
     a: str
@@ -167,7 +169,7 @@ def _edge_states(cat: Catalog, d: Derivation) -> list[tuple[str, tuple[str, ...]
     """States along one edge read parent -> child: (op kind, categories after it)."""
     states = [("", cat.categories(d.parent))]
     for op in d.ops:
-        states.append((op.kind, op.apply(states[-1][1])))
+        states.append((op.label, op.apply(states[-1][1])))
     published = cat.categories(d.child)
     if published != states[-1][1]:
         states.append(("published-list", published))
@@ -223,11 +225,22 @@ def _relabel_targets(cat: Catalog, path: list[Step], start: tuple[str, ...]) -> 
     return reach
 
 
-def diff(a: str, b: str, *, catalog: Catalog | None = None) -> VersionDiff:
+def diff(
+    a: str,
+    b: str,
+    *,
+    images: bool = False,
+    split: str | None = None,
+    split_b: str | None = None,
+    catalog: Catalog | None = None,
+) -> VersionDiff:
     """The category difference from ``a`` to ``b``, explained by the path between them.
 
     Args:
         a, b: version ids or aliases.
+        images: also compare images (``VersionDiff.images``); see
+            :func:`imagenet_versions.images.image_diff` for how.
+        split: the split compared on both sides (``split_b`` overrides it for ``b``).
         catalog: defaults to the shipped catalog.
 
     Raises:
@@ -258,7 +271,12 @@ def diff(a: str, b: str, *, catalog: Catalog | None = None) -> VersionDiff:
     cd = CategoryDiff(
         a, b, added, removed, frozenset(sa & sb), tuple(pairs), {w: tuple(ev) for w, ev in events.items()}
     )
-    return VersionDiff(a, b, cd, tuple(path) if path is not None else None)
+    img = None
+    if images:
+        from imagenet_versions.images import image_diff
+
+        img = image_diff(a, b, path=path, categories=cd, split=split, split_b=split_b, catalog=cat)
+    return VersionDiff(a, b, cd, tuple(path) if path is not None else None, img)
 
 
 def label_map(a: str, b: str, *, catalog: Catalog | None = None) -> LabelMap:

@@ -49,6 +49,13 @@ class Operation:
     level: Level = field(default="categories", kw_only=True)
     note: str = field(default="", kw_only=True)
 
+    @property
+    def label(self) -> str:
+        """The kind, prefixed ``image-`` for image-level subsets, filters and relabels."""
+        if self.level == "images" and self.kind in ("subset", "filter", "relabel"):
+            return f"image-{self.kind}"
+        return self.kind
+
     def apply(self, categories: tuple[str, ...]) -> tuple[str, ...]:
         """Return the child's categories given the parent's."""
         return categories
@@ -63,7 +70,7 @@ class Operation:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready parameters; big lists are replaced by their size."""
-        out: dict[str, Any] = {"kind": self.kind}
+        out: dict[str, Any] = {"kind": self.kind, "level": self.level}
         for a in attrs.fields(type(self)):
             v = getattr(self, a.name)
             if a.name == "params":

@@ -42,14 +42,25 @@ def test_package_import_does_not_import_numpy() -> None:
 def test_available_manifests_cover_the_brief() -> None:
     got = set(M.available_manifests())
     want = {
-        ("ilsvrc2012", "val"), ("imagenet-real", "val"),
-        ("imagenet-v2-matched-frequency", "test"), ("imagenet-v2-threshold0.7", "test"),
-        ("imagenet-v2-top-images", "test"), ("imagenet2012-subset-1pct", "train"),
-        ("imagenet2012-subset-10pct", "train"), ("imagenette", "train"), ("imagenette", "val"),
-        ("imagewoof", "train"), ("imagewoof", "val"), ("mini-imagenet", "train"),
-        ("mini-imagenet", "val"), ("mini-imagenet", "test"), ("imagenet-lt", "val"),
-        ("imagenet-lt", "test"), ("robustbench-imagenet-5k", "val"),
-        ("imagenet2012-multilabel", "val"), ("tiny-imagenet", "val"),
+        ("ilsvrc2012", "val"),
+        ("imagenet-real", "val"),
+        ("imagenet-v2-matched-frequency", "test"),
+        ("imagenet-v2-threshold0.7", "test"),
+        ("imagenet-v2-top-images", "test"),
+        ("imagenet2012-subset-1pct", "train"),
+        ("imagenet2012-subset-10pct", "train"),
+        ("imagenette", "train"),
+        ("imagenette", "val"),
+        ("imagewoof", "train"),
+        ("imagewoof", "val"),
+        ("mini-imagenet", "train"),
+        ("mini-imagenet", "val"),
+        ("mini-imagenet", "test"),
+        ("imagenet-lt", "val"),
+        ("imagenet-lt", "test"),
+        ("robustbench-imagenet-5k", "val"),
+        ("imagenet2012-multilabel", "val"),
+        ("tiny-imagenet", "val"),
         ("imagenet-dedup-facefree", "duplicates"),
     }
     assert want <= got
@@ -98,10 +109,10 @@ def test_ilsvrc2012_val_agrees_with_second_and_third_copy(val: M.Manifest) -> No
         labels.append(synsets[int(idx)])
     other = M.Manifest.from_ids(ids, labels, version="datadings", split="val")
     d = M.diff_manifests(val, other)
-    assert (d.added_count, d.removed_count, d.common_count, d.relabelled_count) == (
-        0, 0, 50_000, 0)
-    v2 = json.loads((SHARED / "ilsvrc2012" / "imagenetv2_imagenet-validation-original.json")
-                    .read_text())["image_filenames"]
+    assert (d.added_count, d.removed_count, d.common_count, d.relabelled_count) == (0, 0, 50_000, 0)
+    v2 = json.loads((SHARED / "ilsvrc2012" / "imagenetv2_imagenet-validation-original.json").read_text())[
+        "image_filenames"
+    ]
     third = M.Manifest.from_ids([p[0] for p in v2], [p[1] for p in v2])
     d = M.diff_manifests(val, third)
     assert (d.common_count, d.relabelled_count) == (50_000, 0)
@@ -110,8 +121,7 @@ def test_ilsvrc2012_val_agrees_with_second_and_third_copy(val: M.Manifest) -> No
 def test_imagenet_lt_test_is_ilsvrc_val(val: M.Manifest) -> None:
     lt_test = M.load_manifest("imagenet-lt", "test")
     d = M.diff_manifests(val, lt_test)
-    assert (d.added_count, d.removed_count, d.common_count, d.relabelled_count) == (
-        0, 0, 50_000, 0)
+    assert (d.added_count, d.removed_count, d.common_count, d.relabelled_count) == (0, 0, 50_000, 0)
     lt_val = M.load_manifest("imagenet-lt", "val")
     assert len(lt_val) == 20_000
     assert set(lt_val.class_counts().values()) == {20}
@@ -130,12 +140,12 @@ def test_real_against_val(val: M.Manifest, real: M.Manifest) -> None:
     kinds = {k: len(v) for k, v in d.relabelled_by_kind.items()}
     # measured on the shipped data (see the report / RESULTS):
     assert kinds == {
-        "changed_single": 3_678,        # one label before and after, a different one
-        "lost_all_labels": 3_163,       # ReaL's empty lists
+        "changed_single": 3_678,  # one label before and after, a different one
+        "lost_all_labels": 3_163,  # ReaL's empty lists
         "gained_labels_from_none": 0,
-        "gained_labels": 6_448,         # original kept, more labels added
+        "gained_labels": 6_448,  # original kept, more labels added
         "lost_labels": 0,
-        "changed_labels": 995,          # several labels, original not among them
+        "changed_labels": 995,  # several labels, original not among them
     }
     assert d.relabelled_count == sum(kinds.values()) == 14_284
     # SOURCES.md cross-check: the original label is among ReaL's for 42,164 images
@@ -172,15 +182,13 @@ def test_simclr_subsets_nest(val: M.Manifest) -> None:
 
 
 def test_imagenet_v2_sets() -> None:
-    names = ("imagenet-v2-matched-frequency", "imagenet-v2-threshold0.7",
-             "imagenet-v2-top-images")
+    names = ("imagenet-v2-matched-frequency", "imagenet-v2-threshold0.7", "imagenet-v2-top-images")
     ms = {n: M.load_manifest(n, "test") for n in names}
     for m in ms.values():
         assert len(m) == 10_000
         assert len(m.classes) == 1000
         assert set(m.class_counts().values()) == {10}
-    a, b, c = (ms["imagenet-v2-threshold0.7"], ms["imagenet-v2-matched-frequency"],
-               ms["imagenet-v2-top-images"])
+    a, b, c = (ms["imagenet-v2-threshold0.7"], ms["imagenet-v2-matched-frequency"], ms["imagenet-v2-top-images"])
     assert M.diff_manifests(a, b).common_count == 3_186
     assert M.diff_manifests(a, c).common_count == 4_996
     assert M.diff_manifests(b, c).common_count == 3_070
@@ -192,8 +200,7 @@ def test_imagenet_v2_sets() -> None:
 def test_v2_annotated_val20k_is_part_of_val(val: M.Manifest) -> None:
     sub = M.load_manifest("imagenet-v2-annotated-val20k", "val")
     d = M.diff_manifests(sub, val)
-    assert (len(sub), d.removed_count, d.common_count, d.relabelled_count) == (
-        20_000, 0, 20_000, 0)
+    assert (len(sub), d.removed_count, d.common_count, d.relabelled_count) == (20_000, 0, 20_000, 0)
 
 
 def test_imagenette_and_imagewoof() -> None:
@@ -271,8 +278,7 @@ def test_manifest_is_frozen_and_compact(val: M.Manifest) -> None:
 
 
 def test_from_ids_multilabel_and_none() -> None:
-    m = M.Manifest.from_ids(["b.jpg", "a.jpg", "c"], [["n00000002", "n00000001", "n00000002"],
-                                                      [], None])
+    m = M.Manifest.from_ids(["b.jpg", "a.jpg", "c"], [["n00000002", "n00000001", "n00000002"], [], None])
     assert m.multilabel
     assert m.labels_of("b") == ("n00000001", "n00000002")
     assert m.labels_of("a") == ()
@@ -318,8 +324,7 @@ def test_truncated_or_corrupted_npz(tmp_path: Path, val: M.Manifest) -> None:
         M.read_manifest(bad2)
 
 
-def test_failed_write_leaves_nothing(tmp_path: Path, val: M.Manifest,
-                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_write_leaves_nothing(tmp_path: Path, val: M.Manifest, monkeypatch: pytest.MonkeyPatch) -> None:
     def boom(fh: io.BufferedWriter, **arrays: object) -> None:
         fh.write(b"PK partial")
         msg = "disk full"
@@ -364,8 +369,7 @@ def test_ingest_text_fast_and_slow_paths_agree(tmp_path: Path) -> None:
     p.write_text("\r\n".join(lines) + "\r\n")
     m = M.ingest_text(p)
     slow = M.Manifest.from_ids(
-        ["n01440764_10026", "n01443537_2", "ILSVRC2012_val_00000007", "ILSVRC2012_test_00000007",
-         "n01440764_0012"],
+        ["n01440764_10026", "n01443537_2", "ILSVRC2012_val_00000007", "ILSVRC2012_test_00000007", "n01440764_0012"],
         ["n01440764", "n01443537", "n01443537", None, None],
     )
     assert m.ids() == slow.ids()
@@ -474,8 +478,7 @@ def test_fetch_manifest_and_corrupted_download(local_http: tuple[str, Path]) -> 
 
 
 @needs_shared
-def test_on_demand_multilabel(local_http: tuple[str, Path], monkeypatch: pytest.MonkeyPatch,
-                              val: M.Manifest) -> None:
+def test_on_demand_multilabel(local_http: tuple[str, Path], monkeypatch: pytest.MonkeyPatch, val: M.Manifest) -> None:
     base, served = local_http
     src = SHARED / "imagenet2012-multilabel" / "flaws_multilabel.csv"
     (served / "multilabel.csv").write_bytes(src.read_bytes())
@@ -497,8 +500,7 @@ def test_on_demand_multilabel(local_http: tuple[str, Path], monkeypatch: pytest.
 
 @needs_shared
 def test_tiny_imagenet_parser() -> None:
-    tiny = M.parse_tiny_val(SHARED / "tiny-imagenet" / "val_annotations.txt", "tiny-imagenet",
-                            "val")
+    tiny = M.parse_tiny_val(SHARED / "tiny-imagenet" / "val_annotations.txt", "tiny-imagenet", "val")
     assert len(tiny) == 10_000
     assert len(tiny.classes) == 200
     assert set(tiny.class_counts().values()) == {50}
@@ -523,8 +525,7 @@ def test_ingest_text_many_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ref = M.Manifest.from_ids([*ids, "v2_hashed_id_abc"], [*labels, "n01491361"])
     assert len(m) == len(ref) == len(lines)
     d = M.diff_manifests(m, ref)
-    assert (d.common_count, d.added_count, d.removed_count, d.relabelled_count) == (
-        len(lines), 0, 0, 0)
+    assert (d.common_count, d.added_count, d.removed_count, d.relabelled_count) == (len(lines), 0, 0, 0)
     assert m.labels_of(ids[5]) == ("n01443537",)
     p.write_text("\n".join([*lines, lines[3]]))
     with pytest.raises(ManifestError, match=rf"duplicate id .* \(lines 4 and {len(lines) + 1}\)"):
