@@ -535,12 +535,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("b", metavar="B")
     s.set_defaults(func=cmd_label_map)
 
-    s = sub.add_parser("lineage", parents=[common], help="Mermaid or DOT text of the family or part of it")
+    select = argparse.ArgumentParser(add_help=False)
+    select.add_argument("--ancestors", action="store_true", help="only ID and its ancestors")
+    select.add_argument("--descendants", action="store_true", help="only ID and its descendants")
+    select.add_argument("--to", metavar="B", help="only the path from ID to B")
+
+    s = sub.add_parser("lineage", parents=[common, select], help="Mermaid or DOT text of the family or part of it")
     s.add_argument("version", metavar="ID", nargs="?", help="only this version's ancestors and descendants")
     s.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
-    s.add_argument("--ancestors", action="store_true", help="only ID and its ancestors")
-    s.add_argument("--descendants", action="store_true", help="only ID and its descendants")
-    s.add_argument("--to", metavar="B", help="only the path from ID to B")
     s.add_argument(
         "--render",
         metavar="PATH",
@@ -562,6 +564,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser(
         "export",
+        parents=[select],
         help="Croissant 1.1 JSON-LD of one version, or W3C PROV-JSON of the lineage",
         description=(
             "export croissant ID: Croissant 1.1 JSON-LD metadata of one version. "
@@ -572,13 +575,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("kind", choices=("croissant", "prov"))
     s.add_argument("version", metavar="ID", nargs="?")
     s.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
-    s.add_argument("--ancestors", action="store_true", help="prov: only ID and its ancestors")
-    s.add_argument("--descendants", action="store_true", help="prov: only ID and its descendants")
-    s.add_argument("--to", metavar="B", help="prov: only the path from ID to B")
     s.add_argument(
         "--show-offensive",
         action="store_true",
-        help="croissant: include class names that a filter removed as offensive (withheld by default)",
+        help="croissant: include class names that Yang et al. 2020 found offensive (withheld by default)",
     )
     s.add_argument(
         "--dataset-version",
