@@ -218,7 +218,7 @@ class Inputs:
         got = hashlib.sha256(data).hexdigest()
         if got != pin["sha256"]:
             sys.exit(f"sha256 mismatch for {rel} ({where}): got {got}, pinned {pin['sha256']}")
-        self.used[rel] = {**pin, "read_from": where}
+        self.used[rel] = {"path": f"data/sources/{rel}", "bytes": len(data), **pin, "read_from": where}
         return data
 
     def text(self, rel: str) -> str:
@@ -345,6 +345,8 @@ def breeds(inp: Inputs, wheel: Path | None) -> dict[str, dict[str, object]]:
             rows += [(w, sup, "target") for w in target[i]]
         out[key] = {"superclasses": list(supers), "rows": rows, "names": {s: names[s] for s in supers}}
     inp.used["robustness wheel"] = {
+        "path": wheel.name,
+        "bytes": wheel.stat().st_size,
         "origin": f"pypi:{ROBUSTNESS_WHEEL}:robustness/tools/breeds_helpers.py",
         "sha256": ROBUSTNESS_SHA256,
         "licence": "MIT (package)",
@@ -441,19 +443,25 @@ def build(inp: Inputs, out: Path, robustness_wheel: Path | None) -> dict[str, st
     put("names.tsv", [f"{w}\t{names[w]}" for w in sorted(used)])
 
     outputs: dict[str, str] = {}
+    records = []
     for rel, data in sorted(files.items()):
         path = out / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
         outputs[rel] = hashlib.sha256(data).hexdigest()
+        records.append(
+            {"path": f"imagenet_versions/data/{rel}", "sha256": outputs[rel], "bytes": len(data), "rows": data.count(b"\n")}
+        )
+    # the same record layout as tools/_provenance.py writes for the other build scripts
     prov = {
-        "script": "tools/build_data.py",
-        "inputs": dict(sorted(inp.used.items())),
-        "outputs": outputs,
+        "tool": "tools/build_data.py",
+        "description": "category lists, operation evidence and class names of the catalog",
+        "inputs": [inp.used[k] for k in sorted(inp.used)],
+        "outputs": records,
     }
     p = out / "provenance" / "build_data.json"
     p.parent.mkdir(parents=True, exist_ok=True)
-    p.write_text(json.dumps(prov, indent=1, sort_keys=True) + "\n")
+    p.write_text(json.dumps(prov, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
     return outputs
 
 
