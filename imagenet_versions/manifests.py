@@ -585,7 +585,11 @@ def read_manifest(path: str | os.PathLike[str]) -> Manifest:
                 raise ManifestError(msg)
             classes_raw = bytes(z["classes"]).decode()
             classes = tuple(classes_raw.split("\n")) if classes_raw else ()
-            codes = np.cumsum(z["codes_delta"], dtype=_U64)
+            codes = z["codes_delta"]
+            if codes.dtype != _U64:
+                msg = f"{path}: corrupted manifest file: codes are {codes.dtype}, not uint64"
+                raise ManifestError(msg)
+            np.cumsum(codes, out=codes)  # in place: no second 8-bytes-per-image array
             labels = z["labels"]
             offsets = None
             if header["multilabel"]:
