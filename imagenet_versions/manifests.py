@@ -560,8 +560,14 @@ def write_manifest(manifest: Manifest, path: str | os.PathLike[str]) -> Path:
         arrays["label_counts"] = np.diff(m.label_offsets).astype(np.int32)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            np.savez_compressed(fh, **arrays)
+        with os.fdopen(fd, "wb") as fh, zipfile.ZipFile(fh, "w") as zf:
+            for name, arr in arrays.items():
+                # fixed timestamps: the same manifest always gives the same bytes
+                info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                with zf.open(info, "w", force_zip64=True) as out:
+                    np.lib.format.write_array(out, np.ascontiguousarray(arr),
+                                              allow_pickle=False)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

@@ -296,6 +296,8 @@ def test_duplicate_and_collision_are_errors(monkeypatch: pytest.MonkeyPatch) -> 
 
 def test_roundtrip(tmp_path: Path, real: M.Manifest) -> None:
     p = M.write_manifest(real, tmp_path / "r.npz")
+    again = M.write_manifest(real, tmp_path / "r2.npz")
+    assert p.read_bytes() == again.read_bytes()  # reproducible bytes
     back = M.read_manifest(p)
     assert back.ids() == real.ids()
     d = M.diff_manifests(real, back)
@@ -320,12 +322,16 @@ def test_truncated_or_corrupted_npz(tmp_path: Path, val: M.Manifest) -> None:
 
 def test_failed_write_leaves_nothing(tmp_path: Path, val: M.Manifest,
                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    def boom(fh: io.BufferedWriter, **arrays: object) -> None:
-        fh.write(b"PK partial")
-        msg = "disk full"
-        raise OSError(msg)
+    calls = []
 
-    monkeypatch.setattr(np, "savez_compressed", boom)
+    def boom(fh: io.BufferedWriter, arr: np.ndarray, **kwargs: object) -> None:
+        calls.append(1)
+        fh.write(b"\x93NUMPY partial")
+        if len(calls) == 3:
+            msg = "disk full"
+            raise OSError(msg)
+
+    monkeypatch.setattr(np.lib.format, "write_array", boom)
     out = tmp_path / "out"
     with pytest.raises(OSError, match="disk full"):
         M.write_manifest(val, out / "v.npz")
