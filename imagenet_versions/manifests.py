@@ -973,9 +973,9 @@ class _LineError(Exception):
 def _parse_chunk(
     buf: np.ndarray,
     size: int,
-    seps_present: Sequence[int],
-    has_slash: bool,
-    has_dot: bool,
+    seps_present: Sequence[int] | None,
+    has_slash: bool | None,
+    has_dot: bool | None,
     table: Callable[[], np.ndarray],
 ) -> tuple[np.ndarray, np.ndarray, int, dict[int, tuple[str, int]]]:
     """Parse the whole lines in ``buf[:size]`` (which ends with a newline).
@@ -1001,6 +1001,8 @@ def _parse_chunk(
     fs = ends - 10
     c = buf[np.maximum(fs, 0)]
     spec = (fs > starts) & ((c == 32) | (c == 9) | (c == 44)) & (buf[np.maximum(fs, 0) + 1] == 110)
+    if not spec.all() and seps_present is None:  # found out here, not by the reader
+        seps_present = [ch for ch in _SEP if bool((buf[:size] == ch).any())]
     if not spec.all() and seps_present:
         rows = np.flatnonzero(~spec)
         sep_mask = buf[:size] == seps_present[0]
@@ -1020,7 +1022,13 @@ def _parse_chunk(
         if not spec.all():
             fs = np.where(spec, fs, ends)
         le = ends
-    codes, ok = _fast_ids(buf, starts, fs, has_slash=has_slash, has_dot=has_dot)
+    if has_slash is None:
+        # try without directory prefixes; look for '/' only if some id did not parse
+        codes, ok = _fast_ids(buf, starts, fs, has_slash=False, has_dot=has_dot is not False)
+        if not ok.all() and bool((buf[:size] == 47).any()):
+            codes, ok = _fast_ids(buf, starts, fs, has_slash=True, has_dot=has_dot is not False)
+    else:
+        codes, ok = _fast_ids(buf, starts, fs, has_slash=has_slash, has_dot=has_dot is not False)
     has_label = fs < ends
     wn = np.full(len(starts), -1, np.int32)  # wnid numbers < 10**8 fit in int32
     if has_label.any():
@@ -1125,8 +1133,10 @@ def ingest_text(
 
     path = Path(path)
     size = path.stat().st_size
-    code_parts: list[np.ndarray] = []
-    label_parts: list[np.ndarray] = []
+    # results go straight into arrays sized from the first chunk's line length
+    out_codes = np.zeros(0, _U64)
+    out_wn = np.zeros(0, np.int32)
+    filled = 0
     hashed: dict[int, str] = {}
     line_base = 0
     lock = threading.Lock()
@@ -1139,8 +1149,11 @@ def ingest_text(
                 table_cache.append(np.array([_wnid_num(w) for w in names], np.int64))
             return table_cache[0]
 
-    def consume(fut: Any) -> None:
-        nonlocal line_base
+    consumed_bytes = 0
+
+    def consume(fut: Any, nbytes: int) -> None:
+        nonlocal line_base, out_codes, out_wn, filled, consumed_bytes
+        consumed_bytes += nbytes
         try:
             codes, wn, n_lines, local = fut.result()
         except _LineError as exc:
@@ -1153,8 +1166,15 @@ def ingest_text(
                        f"{prev!r} and {name!r}")
                 raise ManifestError(msg)
         line_base += n_lines
-        code_parts.append(codes)
-        label_parts.append(wn)
+        need = filled + len(codes)
+        if need > len(out_codes):
+            done = max(consumed_bytes, 1)
+            est = max(need, int(need * size / done * 1.02) + 1024)
+            out_codes = _grow(out_codes, filled, est)
+            out_wn = _grow(out_wn, filled, est)
+        out_codes[filled:need] = codes
+        out_wn[filled:need] = wn
+        filled = need
 
     def padded(data: bytes | memoryview) -> tuple[np.ndarray, int]:
         n = len(data)
@@ -1175,7 +1195,7 @@ def ingest_text(
             data = b"".join(itertools.islice(fh, max_lines)) if max_lines else fh.read()
         buf, n = padded(data)
         with ThreadPoolExecutor(max_workers=1) as pool:
-            consume(pool.submit(_parse_chunk, buf, n, *flags(data, 0, len(data)), table))
+            consume(pool.submit(_parse_chunk, buf, n, *flags(data, 0, len(data)), table), n)
     else:
         workers = min(2, os.cpu_count() or 1)
         with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm, \
@@ -1194,33 +1214,38 @@ def ingest_text(
                     n = end - pos
                 else:  # last chunk: copy, pad, and end it with a newline
                     buf, n = padded(mm[pos:end])
-                pending.append((pool.submit(_parse_chunk, buf, n, *flags(mm, pos, end), table),
+                pending.append((pool.submit(_parse_chunk, buf, n, None, None, None, table),
                                 end - pos))
                 del buf
                 pos = end
                 while len(pending) > workers:
                     fut, nb = pending.pop(0)
-                    consume(fut)
+                    consume(fut, nb)
                     if bar is not None:
                         bar.update(nb)
             while pending:
                 fut, nb = pending.pop(0)
-                consume(fut)
+                consume(fut, nb)
                 if bar is not None:
                     bar.update(nb)
     if bar is not None:
         bar.close()
     # chunks are sorted; when they do not overlap, concatenating keeps the order
-    codes = np.concatenate(code_parts) if code_parts else np.zeros(0, _U64)
-    wn = np.concatenate(label_parts) if label_parts else np.zeros(0, np.int64)
-    code_parts.clear()
-    label_parts.clear()
+    codes, wn = out_codes[:filled], out_wn[:filled]
+    if len(out_codes) > filled * 1.1 + 1024:  # the size estimate was far off: do not keep slack
+        codes, wn = codes.copy(), wn.copy()
     _repair_boundaries(codes, wn)
 
     def where(code: int) -> str:
         return "lines " + " and ".join(str(x) for x in _lines_with_code(path, code))
 
     return _assemble(version, split, codes, wn, None, hashed, source=str(path), where=where)
+
+
+def _grow(arr: np.ndarray, filled: int, n: int) -> np.ndarray:
+    new = np.empty(n, arr.dtype)
+    new[:filled] = arr[:filled]
+    return new
 
 
 def _repair_boundaries(codes: np.ndarray, labels: np.ndarray) -> None:

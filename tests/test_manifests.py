@@ -518,7 +518,8 @@ def test_ingest_text_many_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ids, labels = [], []
     for w in (1440764, 1443537, 1484850, 1491361):
         nums = sorted({int(x) for x in rng.integers(1, 5000, 700)}, key=str)
-        ids += [f"n{w:08d}_{k}.JPEG" for k in nums]
+        prefix = f"train/n{w:08d}/" if w == 1484850 else ""  # some lines with folders
+        ids += [f"{prefix}n{w:08d}_{k}.JPEG" for k in nums]
         labels += [f"n{w:08d}"] * len(nums)
     labels[5] = "n01443537"  # one relabelled line
     lines = [f"{i} {lab}" for i, lab in zip(ids, labels, strict=True)]
