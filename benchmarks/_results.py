@@ -32,10 +32,12 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores{mem}, {system}, Python {platform.python_version()}"
 
 
-def write_section(name: str, body: str) -> None:
+def write_section(name: str, body: str, *, with_machine: bool = True) -> None:
+    """Replace (or append) the section ``name`` of RESULTS.md; ``with_machine`` adds the machine line."""
     text = RESULTS.read_text() if RESULTS.exists() else HEADER
     start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
-    block = f"{start}\n{body.rstrip()}\n\nMachine: {machine()}. Run on {date.today().isoformat()}.\n{end}"
+    tail = f"\n\nMachine: {machine()}. Run on {date.today().isoformat()}." if with_machine else ""
+    block = f"{start}\n{body.rstrip()}{tail}\n{end}"
     if start in text:
         text = re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _: block, text, flags=re.S)
     else:

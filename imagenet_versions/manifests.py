@@ -560,8 +560,14 @@ def write_manifest(manifest: Manifest, path: str | os.PathLike[str]) -> Path:
         arrays["label_counts"] = np.diff(m.label_offsets).astype(np.int32)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            np.savez_compressed(fh, **arrays)
+        with os.fdopen(fd, "wb") as fh, zipfile.ZipFile(fh, "w") as zf:
+            for name, arr in arrays.items():
+                # fixed timestamps: the same manifest always gives the same bytes
+                info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                with zf.open(info, "w", force_zip64=True) as out:
+                    np.lib.format.write_array(out, np.ascontiguousarray(arr),
+                                              allow_pickle=False)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
@@ -585,7 +591,11 @@ def read_manifest(path: str | os.PathLike[str]) -> Manifest:
                 raise ManifestError(msg)
             classes_raw = bytes(z["classes"]).decode()
             classes = tuple(classes_raw.split("\n")) if classes_raw else ()
-            codes = np.cumsum(z["codes_delta"], dtype=_U64)
+            codes = z["codes_delta"]
+            if codes.dtype != _U64:
+                msg = f"{path}: corrupted manifest file: codes are {codes.dtype}, not uint64"
+                raise ManifestError(msg)
+            np.cumsum(codes, out=codes)  # in place: no second 8-bytes-per-image array
             labels = z["labels"]
             offsets = None
             if header["multilabel"]:
@@ -832,6 +842,11 @@ def _fast_ids(
         base = s
     ext_ok = np.ones(n, bool)
     stem_end = e
+    # the usual case, every id ends in ".JPEG" (any case): one 8-byte gather
+    x5 = w8[np.maximum(e - 5, 0)] & _U64((1 << 40) - 1)
+    jpeg = ((x5 | _U64(0x2020202000)) == _JPEG5) & (e - 5 > base)
+    if jpeg.all():
+        return _fast_stems(buf, w8, base, e - 5, np.ones(n, bool))
     # speculate "<stem>.JPEG" / "<stem>.jpg": a dot 5 or 4 bytes before the end
     d5 = (e - 5 > base) & (buf[np.maximum(e - 5, 0)] == 46)
     d4 = ~d5 & (e - 4 > base) & (buf[np.maximum(e - 4, 0)] == 46)
@@ -857,6 +872,16 @@ def _fast_ids(
         ext_ok |= has_ext & (ext_len == 5) & (low5 == np.frombuffer(b"jpeg", "<u4")[0])
         for word in (b".jpg", b".png"):
             ext_ok |= has_ext & (ext_len == 4) & (low == np.frombuffer(word, "<u4")[0])
+    return _fast_stems(buf, w8, base, stem_end, ext_ok)
+
+
+_JPEG5 = _U64(int.from_bytes(b".jpeg", "little"))
+
+
+def _fast_stems(buf: np.ndarray, w8: np.ndarray, base: np.ndarray, stem_end: np.ndarray,
+                ext_ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Encode the stems ``buf[base:stem_end]``; see :func:`_fast_ids`."""
+    n = len(base)
     length = stem_end - base
     codes = np.zeros(n, _U64)
     # nXXXXXXXX_N with N of 1-8 digits, no leading zero
@@ -864,7 +889,16 @@ def _fast_ids(
     ok = (nd >= 1) & (nd <= 8) & (buf[base] == 110) & (buf[base + 9] == 95)
     first = buf[base + 10]
     ok &= (first >= 49) & (first <= 57)
-    wn, good = _swar8(w8[base + 1])
+    # the wnid digits repeat for every image of a class: parse each run once
+    x = w8[base + 1]
+    heads = np.flatnonzero(x[1:] != x[:-1]) + 1 if n > 1 else np.zeros(0, np.int64)
+    if (len(heads) + 1) * 8 < n:
+        heads = np.concatenate([[0], heads])
+        v, g = _swar8(x[heads])
+        run = np.diff(np.append(heads, n))
+        wn, good = np.repeat(v, run), np.repeat(g, run)
+    else:
+        wn, good = _swar8(x)
     ok &= good
     tail = w8[np.maximum(stem_end - 8, 0)]
     shift = ((8 - np.clip(nd, 1, 8)) * 8).astype(_U64)
@@ -939,9 +973,9 @@ class _LineError(Exception):
 def _parse_chunk(
     buf: np.ndarray,
     size: int,
-    seps_present: Sequence[int],
-    has_slash: bool,
-    has_dot: bool,
+    seps_present: Sequence[int] | None,
+    has_slash: bool | None,
+    has_dot: bool | None,
     table: Callable[[], np.ndarray],
 ) -> tuple[np.ndarray, np.ndarray, int, dict[int, tuple[str, int]]]:
     """Parse the whole lines in ``buf[:size]`` (which ends with a newline).
@@ -967,6 +1001,8 @@ def _parse_chunk(
     fs = ends - 10
     c = buf[np.maximum(fs, 0)]
     spec = (fs > starts) & ((c == 32) | (c == 9) | (c == 44)) & (buf[np.maximum(fs, 0) + 1] == 110)
+    if not spec.all() and seps_present is None:  # found out here, not by the reader
+        seps_present = [ch for ch in _SEP if bool((buf[:size] == ch).any())]
     if not spec.all() and seps_present:
         rows = np.flatnonzero(~spec)
         sep_mask = buf[:size] == seps_present[0]
@@ -986,7 +1022,13 @@ def _parse_chunk(
         if not spec.all():
             fs = np.where(spec, fs, ends)
         le = ends
-    codes, ok = _fast_ids(buf, starts, fs, has_slash=has_slash, has_dot=has_dot)
+    if has_slash is None:
+        # try without directory prefixes; look for '/' only if some id did not parse
+        codes, ok = _fast_ids(buf, starts, fs, has_slash=False, has_dot=has_dot is not False)
+        if not ok.all() and bool((buf[:size] == 47).any()):
+            codes, ok = _fast_ids(buf, starts, fs, has_slash=True, has_dot=has_dot is not False)
+    else:
+        codes, ok = _fast_ids(buf, starts, fs, has_slash=has_slash, has_dot=has_dot is not False)
     has_label = fs < ends
     wn = np.full(len(starts), -1, np.int32)  # wnid numbers < 10**8 fit in int32
     if has_label.any():
@@ -1091,8 +1133,10 @@ def ingest_text(
 
     path = Path(path)
     size = path.stat().st_size
-    code_parts: list[np.ndarray] = []
-    label_parts: list[np.ndarray] = []
+    # results go straight into arrays sized from the first chunk's line length
+    out_codes = np.zeros(0, _U64)
+    out_wn = np.zeros(0, np.int32)
+    filled = 0
     hashed: dict[int, str] = {}
     line_base = 0
     lock = threading.Lock()
@@ -1105,8 +1149,11 @@ def ingest_text(
                 table_cache.append(np.array([_wnid_num(w) for w in names], np.int64))
             return table_cache[0]
 
-    def consume(fut: Any) -> None:
-        nonlocal line_base
+    consumed_bytes = 0
+
+    def consume(fut: Any, nbytes: int) -> None:
+        nonlocal line_base, out_codes, out_wn, filled, consumed_bytes
+        consumed_bytes += nbytes
         try:
             codes, wn, n_lines, local = fut.result()
         except _LineError as exc:
@@ -1119,8 +1166,15 @@ def ingest_text(
                        f"{prev!r} and {name!r}")
                 raise ManifestError(msg)
         line_base += n_lines
-        code_parts.append(codes)
-        label_parts.append(wn)
+        need = filled + len(codes)
+        if need > len(out_codes):
+            done = max(consumed_bytes, 1)
+            est = max(need, int(need * size / done * 1.02) + 1024)
+            out_codes = _grow(out_codes, filled, est)
+            out_wn = _grow(out_wn, filled, est)
+        out_codes[filled:need] = codes
+        out_wn[filled:need] = wn
+        filled = need
 
     def padded(data: bytes | memoryview) -> tuple[np.ndarray, int]:
         n = len(data)
@@ -1141,7 +1195,7 @@ def ingest_text(
             data = b"".join(itertools.islice(fh, max_lines)) if max_lines else fh.read()
         buf, n = padded(data)
         with ThreadPoolExecutor(max_workers=1) as pool:
-            consume(pool.submit(_parse_chunk, buf, n, *flags(data, 0, len(data)), table))
+            consume(pool.submit(_parse_chunk, buf, n, *flags(data, 0, len(data)), table), n)
     else:
         workers = min(2, os.cpu_count() or 1)
         with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm, \
@@ -1160,33 +1214,38 @@ def ingest_text(
                     n = end - pos
                 else:  # last chunk: copy, pad, and end it with a newline
                     buf, n = padded(mm[pos:end])
-                pending.append((pool.submit(_parse_chunk, buf, n, *flags(mm, pos, end), table),
+                pending.append((pool.submit(_parse_chunk, buf, n, None, None, None, table),
                                 end - pos))
                 del buf
                 pos = end
                 while len(pending) > workers:
                     fut, nb = pending.pop(0)
-                    consume(fut)
+                    consume(fut, nb)
                     if bar is not None:
                         bar.update(nb)
             while pending:
                 fut, nb = pending.pop(0)
-                consume(fut)
+                consume(fut, nb)
                 if bar is not None:
                     bar.update(nb)
     if bar is not None:
         bar.close()
     # chunks are sorted; when they do not overlap, concatenating keeps the order
-    codes = np.concatenate(code_parts) if code_parts else np.zeros(0, _U64)
-    wn = np.concatenate(label_parts) if label_parts else np.zeros(0, np.int64)
-    code_parts.clear()
-    label_parts.clear()
+    codes, wn = out_codes[:filled], out_wn[:filled]
+    if len(out_codes) > filled * 1.1 + 1024:  # the size estimate was far off: do not keep slack
+        codes, wn = codes.copy(), wn.copy()
     _repair_boundaries(codes, wn)
 
     def where(code: int) -> str:
         return "lines " + " and ".join(str(x) for x in _lines_with_code(path, code))
 
     return _assemble(version, split, codes, wn, None, hashed, source=str(path), where=where)
+
+
+def _grow(arr: np.ndarray, filled: int, n: int) -> np.ndarray:
+    new = np.empty(n, arr.dtype)
+    new[:filled] = arr[:filled]
+    return new
 
 
 def _repair_boundaries(codes: np.ndarray, labels: np.ndarray) -> None:
