@@ -4,10 +4,9 @@ THE IMAGE IDS AND COUNTS PRODUCED HERE ARE SYNTHETIC. No public per-image list
 of fall11 or winter21 exists under our size limits, so the benchmark uses
 real-looking ids (``nXXXXXXXX_N.JPEG``) drawn from a seeded distribution:
 
-- class names: the real fall11 list (21,841 wnids, timm ``imagenet22k_synsets.txt``)
-  and the reconstructed winter21 list (19,167 wnids,
-  ``derived/imagenet-winter21_synsets_reconstructed.txt``); they are read only
-  as class-name input;
+- class names: the real fall11 list (21,841 wnids) and the reconstructed
+  winter21 list (19,167 wnids), as the package ships them
+  (``imagenet_versions/data/categories/``); they are read only as class-name input;
 - images per class: seeded log-normal counts (kept classes around 620 per
   class, removed person classes around 390), scaled so that fall11 has
   14,197,122 images and winter21 about 13.15 million;
@@ -34,9 +33,9 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / "_work"
-SHARED = HERE.parent.parent / "shared" / "data"
-FALL11 = SHARED / "sources" / "imagenet-fall11" / "imagenet22k_synsets.txt"
-WINTER21 = SHARED / "derived" / "imagenet-winter21_synsets_reconstructed.txt"
+CATEGORIES = HERE.parent / "imagenet_versions" / "data" / "categories"
+FALL11 = CATEGORIES / "imagenet-fall11.txt"
+WINTER21 = CATEGORIES / "imagenet-winter21.txt"
 FALL11_IMAGES = 14_197_122  # published fall11 size (image-net.org)
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0.dev0"
 
-from imagenet_versions import render
+from imagenet_versions import images, render
 from imagenet_versions.audit import (
     Subtree,
     Survivor,
@@ -47,6 +47,7 @@ from imagenet_versions.errors import (
     WordNetUnavailableError,
 )
 from imagenet_versions.export import to_croissant, to_prov
+from imagenet_versions.images import UnknownImages
 from imagenet_versions.flags import DEFAULT_FLAGS, flag_sources, flagged, flags_for, load_user_flags
 from imagenet_versions.lineage import (
     Mismatch,
@@ -71,13 +72,13 @@ from imagenet_versions.operations import (
 from imagenet_versions.render import to_dot, to_mermaid
 
 __all__ = [
-    "DEFAULT_FLAGS",
     "AmbiguousLemmaError",
     "AmbiguousVersionError",
     "Catalog",
     "CatalogError",
     "CategoriesUnknownError",
     "CategoryDiff",
+    "DEFAULT_FLAGS",
     "Derivation",
     "Disagreement",
     "DownloadError",
@@ -85,9 +86,12 @@ __all__ = [
     "Event",
     "Extend",
     "Filter",
+    "IdSet",
+    "ImageDiff",
     "IntegrityError",
     "LabelMap",
     "LineageError",
+    "Manifest",
     "ManifestError",
     "Mismatch",
     "Operation",
@@ -103,27 +107,37 @@ __all__ = [
     "Trace",
     "TraceEvent",
     "Transform",
+    "UnknownImages",
     "UnknownSynsetError",
     "UnknownVersionError",
     "Version",
     "VersionDiff",
     "WordNetUnavailableError",
-    "__version__",
     "ancestors",
+    "available_manifests",
     "categories",
     "common_ancestor",
     "derivation_path",
     "descendants",
     "diff",
+    "diff_by_category_filter",
+    "diff_manifests",
     "flag_sources",
     "flagged",
     "flags_for",
     "get",
+    "images",
+    "ingest_csv",
+    "ingest_directory",
+    "ingest_tar",
+    "ingest_text",
     "label_map",
     "lineage",
     "lineage_graph",
+    "load_manifest",
     "load_user_flags",
     "member_classes",
+    "read_manifest",
     "render",
     "resolve",
     "subtree",
@@ -137,6 +151,8 @@ __all__ = [
     "unsafe_versions",
     "verify",
     "versions",
+    "write_manifest",
+    "__version__",
 ]
 
 
@@ -163,3 +179,41 @@ def categories(version: str) -> tuple[str, ...]:
 def lineage() -> "networkx.DiGraph":  # type: ignore[name-defined]  # noqa: F821, UP037
     """The frozen networkx graph of the whole family (same as :func:`lineage_graph`)."""
     return lineage_graph()
+
+
+# Image manifests need numpy: their names are imported on first use, so that
+# `import imagenet_versions` stays light.
+_MANIFEST_NAMES = frozenset(
+    {
+        "IdSet",
+        "ImageDiff",
+        "Manifest",
+        "available_manifests",
+        "diff_by_category_filter",
+        "diff_manifests",
+        "ingest_csv",
+        "ingest_directory",
+        "ingest_tar",
+        "ingest_text",
+        "load_manifest",
+        "read_manifest",
+        "write_manifest",
+    }
+)
+
+
+def __getattr__(name: str) -> object:
+    if name in _MANIFEST_NAMES:
+        from imagenet_versions import manifests
+
+        return getattr(manifests, name)
+    if name == "manifests":
+        import importlib
+
+        return importlib.import_module("imagenet_versions.manifests")
+    msg = f"module 'imagenet_versions' has no attribute {name!r}"
+    raise AttributeError(msg)
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_MANIFEST_NAMES, "manifests"})

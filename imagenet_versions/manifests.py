@@ -233,7 +233,13 @@ class Manifest:
             row = [x] if isinstance(x, str) else ([] if x is None else list(x))
             vals.extend(_label_num(w, source, k) for w in row)
         return _assemble(
-            version, split, codes, np.array(vals, np.int64), counts, hashed, source=source,
+            version,
+            split,
+            codes,
+            np.array(vals, np.int64),
+            counts,
+            hashed,
+            source=source,
             names=names,
         )
 
@@ -257,10 +263,7 @@ class Manifest:
 
     def __repr__(self) -> str:
         kind = "multi-label" if self.multilabel else "single-label"
-        return (
-            f"<Manifest {self.version}/{self.split}: {len(self):,} images, "
-            f"{len(self.classes):,} classes, {kind}>"
-        )
+        return f"<Manifest {self.version}/{self.split}: {len(self):,} images, {len(self.classes):,} classes, {kind}>"
 
     @property
     def key(self) -> tuple[str, str]:
@@ -362,9 +365,7 @@ class Manifest:
             new_labels = new_index[self.labels[val_keep]].astype(np.int32)
             offsets = np.concatenate([[0], np.cumsum(per_row[keep])]).astype(np.int64)
         codes = self.codes[keep]
-        return _with_hashed(
-            self, version or self.version, self.split, new_classes, codes, new_labels, offsets
-        )
+        return _with_hashed(self, version or self.version, self.split, new_classes, codes, new_labels, offsets)
 
     # -- grouping used by the diff -----------------------------------------
 
@@ -429,8 +430,10 @@ def _assemble(
             c = int(codes[dup[0]])
             if names is not None:
                 what = names[first]
+            elif c in hashed:
+                what = hashed[c]
             else:
-                what = hashed[c] if c in hashed else _decode_structured(c)
+                what = _decode_structured(c)
             at = where(c) if where else f"items {first + 1} and {second + 1}"
             if names is not None and names[first] != names[second]:
                 msg = f"{source}: hash collision between ids {names[first]!r} and {names[second]!r}"
@@ -480,8 +483,15 @@ def _assemble(
     hc = np.array(sorted(hashed), _U64)
     blob, hoff = _pack_names([hashed[int(c)] for c in hc.tolist()])
     m = Manifest(
-        version, split, classes, _readonly(codes), _readonly(labels),
-        None if offsets is None else _readonly(offsets), _readonly(hc), blob, _readonly(hoff),
+        version,
+        split,
+        classes,
+        _readonly(codes),
+        _readonly(labels),
+        None if offsets is None else _readonly(offsets),
+        _readonly(hc),
+        blob,
+        _readonly(hoff),
     )
     if offsets is None:
         m._cache["class_counts"] = _readonly(counts)  # from the label runs
@@ -522,8 +532,15 @@ def _with_hashed(
     names = [parent._hashed_name(int(c)) for c in hc.tolist()]
     blob, hoff = _pack_names(names)
     return Manifest(
-        version, split, classes, _readonly(codes), _readonly(labels),
-        None if offsets is None else _readonly(offsets), _readonly(hc), blob, _readonly(hoff),
+        version,
+        split,
+        classes,
+        _readonly(codes),
+        _readonly(labels),
+        None if offsets is None else _readonly(offsets),
+        _readonly(hc),
+        blob,
+        _readonly(hoff),
     )
 
 
@@ -566,8 +583,7 @@ def write_manifest(manifest: Manifest, path: str | os.PathLike[str]) -> Path:
                 info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
                 info.compress_type = zipfile.ZIP_DEFLATED
                 with zf.open(info, "w", force_zip64=True) as out:
-                    np.lib.format.write_array(out, np.ascontiguousarray(arr),
-                                              allow_pickle=False)
+                    np.lib.format.write_array(out, np.ascontiguousarray(arr), allow_pickle=False)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
@@ -606,8 +622,15 @@ def read_manifest(path: str | os.PathLike[str]) -> Manifest:
             counts = z["class_counts"].astype(np.int64)
     except ManifestError:
         raise
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, json.JSONDecodeError,
-            UnicodeDecodeError) as exc:
+    except (
+        OSError,
+        ValueError,
+        KeyError,
+        EOFError,
+        zipfile.BadZipFile,
+        json.JSONDecodeError,
+        UnicodeDecodeError,
+    ) as exc:
         msg = f"{path}: truncated or corrupted manifest file ({type(exc).__name__}: {exc})"
         raise ManifestError(msg) from exc
     except Exception as exc:  # zlib.error and friends
@@ -636,8 +659,15 @@ def read_manifest(path: str | os.PathLike[str]) -> Manifest:
         msg = f"{path}: corrupted manifest file: {'; '.join(problems)}"
         raise ManifestError(msg)
     m = Manifest(
-        header["version"], header["split"], classes, _readonly(codes), _readonly(labels),
-        None if offsets is None else _readonly(offsets), _readonly(hc), blob, _readonly(hoff),
+        header["version"],
+        header["split"],
+        classes,
+        _readonly(codes),
+        _readonly(labels),
+        None if offsets is None else _readonly(offsets),
+        _readonly(hc),
+        blob,
+        _readonly(hoff),
     )
     # per-class counts are stored, so category-level questions stay O(classes)
     m._cache["class_counts"] = _readonly(counts)
@@ -727,8 +757,13 @@ def parse_multilabel_csv(path: Path, version: str, split: str) -> Manifest:
     valid label.
     """
     return ingest_csv(
-        path, id_column="id", label_column="proposed_labels", multilabel=True,
-        classes=_ilsvrc_classes(), version=version, split=split,
+        path,
+        id_column="id",
+        label_column="proposed_labels",
+        multilabel=True,
+        classes=_ilsvrc_classes(),
+        version=version,
+        split=split,
     )
 
 
@@ -820,7 +855,11 @@ def _swar8(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _fast_ids(
-    buf: np.ndarray, s: np.ndarray, e: np.ndarray, *, has_slash: bool = True,
+    buf: np.ndarray,
+    s: np.ndarray,
+    e: np.ndarray,
+    *,
+    has_slash: bool = True,
     has_dot: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Encode the ids in ``buf[s:e]`` without Python loops.
@@ -878,8 +917,9 @@ def _fast_ids(
 _JPEG5 = _U64(int.from_bytes(b".jpeg", "little"))
 
 
-def _fast_stems(buf: np.ndarray, w8: np.ndarray, base: np.ndarray, stem_end: np.ndarray,
-                ext_ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _fast_stems(
+    buf: np.ndarray, w8: np.ndarray, base: np.ndarray, stem_end: np.ndarray, ext_ok: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Encode the stems ``buf[base:stem_end]``; see :func:`_fast_ids`."""
     n = len(base)
     length = stem_end - base
@@ -923,15 +963,17 @@ def _fast_stems(buf: np.ndarray, w8: np.ndarray, base: np.ndarray, stem_end: np.
             w = np.frombuffer(f"{word}_".encode(), np.uint8)
             lo = 11 + len(w)
             sel = pre & (length[rest] == lo + 8) & (mat[:, 11:lo] == w).all(1)
-            sel &= isdig[:, lo:lo + 8].all(1)
+            sel &= isdig[:, lo : lo + 8].all(1)
             if not sel.any():
                 continue
             d = dig[sel].astype(np.int64)
             year = d[:, 8] * 10 + d[:, 9]
-            val = d[:, lo:lo + 8] @ _POW10
+            val = d[:, lo : lo + 8] @ _POW10
             codes[rest[sel]] = (
-                (_U64(_TAG_ILSVRC) << _TAG_SHIFT) | (year.astype(_U64) << _U64(40))
-                | (_U64(kind) << _U64(32)) | val.astype(_U64)
+                (_U64(_TAG_ILSVRC) << _TAG_SHIFT)
+                | (year.astype(_U64) << _U64(40))
+                | (_U64(kind) << _U64(32))
+                | val.astype(_U64)
             )
             ok[rest[sel]] = True
     return codes, ok & ext_ok
@@ -1049,8 +1091,7 @@ def _parse_chunk(
             bad = ints & (lab_val >= len(nums))
             if bad.any():
                 k = int(np.flatnonzero(bad)[0])
-                msg = (f"label index {lab_val[k]} is outside the class table of {len(nums)} "
-                       "classes")
+                msg = f"label index {lab_val[k]} is outside the class table of {len(nums)} classes"
                 raise _LineError(int(line_no[k]), msg)
             wn[ints] = nums[lab_val[ints]]
     ok &= fs > starts
@@ -1059,7 +1100,7 @@ def _parse_chunk(
     hashed: dict[int, tuple[str, int]] = {}
     for k in np.flatnonzero(~ok).tolist():
         line = int(line_no[k])
-        code, w, name = _slow_line(buf[int(starts[k]):int(ends[k])].tobytes(), line, table)
+        code, w, name = _slow_line(buf[int(starts[k]) : int(ends[k])].tobytes(), line, table)
         codes[k] = code
         wn[k] = w
         if name is not None:
@@ -1073,8 +1114,7 @@ def _parse_chunk(
     return codes, wn, len(nl), hashed
 
 
-def _slow_line(raw: bytes, line: int, table: Callable[[], np.ndarray]
-               ) -> tuple[int, int, str | None]:
+def _slow_line(raw: bytes, line: int, table: Callable[[], np.ndarray]) -> tuple[int, int, str | None]:
     """One line the vectorised parser could not settle: (code, wnid number, hashed name)."""
     try:
         text = raw.decode("utf-8")
@@ -1162,8 +1202,7 @@ def ingest_text(
         for code, (name, line) in local.items():
             prev = hashed.setdefault(code, name)
             if prev != name:
-                msg = (f"{path}, line {line_base + line}: hash collision between ids "
-                       f"{prev!r} and {name!r}")
+                msg = f"{path}, line {line_base + line}: hash collision between ids {prev!r} and {name!r}"
                 raise ManifestError(msg)
         line_base += n_lines
         need = filled + len(codes)
@@ -1198,8 +1237,11 @@ def ingest_text(
             consume(pool.submit(_parse_chunk, buf, n, *flags(data, 0, len(data)), table), n)
     else:
         workers = min(2, os.cpu_count() or 1)
-        with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm, \
-                ThreadPoolExecutor(max_workers=workers) as pool:
+        with (
+            open(path, "rb") as fh,
+            mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm,
+            ThreadPoolExecutor(max_workers=workers) as pool,
+        ):
             pending: list[tuple[Any, int]] = []
             pos = 0
             while pos < size:
@@ -1214,8 +1256,7 @@ def ingest_text(
                     n = end - pos
                 else:  # last chunk: copy, pad, and end it with a newline
                     buf, n = padded(mm[pos:end])
-                pending.append((pool.submit(_parse_chunk, buf, n, None, None, None, table),
-                                end - pos))
+                pending.append((pool.submit(_parse_chunk, buf, n, None, None, None, table), end - pos))
                 del buf
                 pos = end
                 while len(pending) > workers:
@@ -1377,7 +1418,10 @@ def ingest_csv(
     if bar is not None:
         bar.close()
     return Manifest.from_ids(
-        ids, labels if label_column is not None else None, version=version, split=split,
+        ids,
+        labels if label_column is not None else None,
+        version=version,
+        split=split,
         source=str(path),
     )
 
@@ -1422,12 +1466,17 @@ def ingest_directory(
             bar.update(len(filenames))
     if bar is not None:
         bar.close()
-    return Manifest.from_ids(ids, labels, version=version, split=split or root.name,
-                             source=str(root))
+    return Manifest.from_ids(ids, labels, version=version, split=split or root.name, source=str(root))
 
 
-def _tar_members(tf: tarfile.TarFile, prefix: tuple[str, ...], source: str,
-                 out_ids: list[str], out_labels: list[str | None], bar: Any) -> None:
+def _tar_members(
+    tf: tarfile.TarFile,
+    prefix: tuple[str, ...],
+    source: str,
+    out_ids: list[str],
+    out_labels: list[str | None],
+    bar: Any,
+) -> None:
     for member in tf:
         if not member.isfile():
             continue
@@ -1439,8 +1488,7 @@ def _tar_members(tf: tarfile.TarFile, prefix: tuple[str, ...], source: str,
             stem_wnid = Path(member.name).stem
             try:
                 with tarfile.open(fileobj=inner, mode="r|*") as sub:
-                    _tar_members(sub, (*parts[:-1], stem_wnid), source, out_ids, out_labels,
-                                 bar)
+                    _tar_members(sub, (*parts[:-1], stem_wnid), source, out_ids, out_labels, bar)
             except tarfile.TarError as exc:
                 msg = f"{source}: member {member.name!r} is not a readable tar ({exc})"
                 raise ManifestError(msg) from exc
@@ -1692,11 +1740,10 @@ def _membership(a: Manifest, b: Manifest) -> tuple[np.ndarray, np.ndarray]:
 def _check_hashed(a: Manifest, b: Manifest) -> None:
     if not len(a.hashed_codes) or not len(b.hashed_codes):
         return
-    common, ia, ib = np.intersect1d(a.hashed_codes, b.hashed_codes, assume_unique=True,
-                                    return_indices=True)
+    common, ia, ib = np.intersect1d(a.hashed_codes, b.hashed_codes, assume_unique=True, return_indices=True)
     for c, i, j in zip(common.tolist(), ia.tolist(), ib.tolist(), strict=True):
-        na = a.hashed_blob[a.hashed_offsets[i]:a.hashed_offsets[i + 1]]
-        nb = b.hashed_blob[b.hashed_offsets[j]:b.hashed_offsets[j + 1]]
+        na = a.hashed_blob[a.hashed_offsets[i] : a.hashed_offsets[i + 1]]
+        nb = b.hashed_blob[b.hashed_offsets[j] : b.hashed_offsets[j + 1]]
         if na != nb:
             msg = (
                 f"hash collision between {na.decode()!r} ({'/'.join(a.key)}) and "
@@ -1745,7 +1792,8 @@ def diff_manifests(a: Manifest, b: Manifest) -> ImageDiff:
         return IdSet(a, len(idx), make=lambda: idx)
 
     return ImageDiff(
-        a.key, b.key,
+        a.key,
+        b.key,
         added=IdSet(b, n_added, make=lambda: np.flatnonzero(~in_a)),
         removed=IdSet(a, n_removed, make=lambda: np.flatnonzero(~in_b)),
         common=IdSet(a, n_common, make=lambda: np.flatnonzero(in_b)),
@@ -1767,8 +1815,9 @@ def _rows(m: Manifest, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return m.labels[gather].astype(np.int64), offs
 
 
-def _multilabel_kinds(a: Manifest, b: Manifest, in_b: np.ndarray, in_a: np.ndarray,
-                      cmap: np.ndarray | None) -> dict[str, np.ndarray]:
+def _multilabel_kinds(
+    a: Manifest, b: Manifest, in_b: np.ndarray, in_a: np.ndarray, cmap: np.ndarray | None
+) -> dict[str, np.ndarray]:
     va, oa = _rows(a, in_b)
     vb, ob = _rows(b, in_a)
     if cmap is not None:
@@ -1796,8 +1845,9 @@ def _multilabel_kinds(a: Manifest, b: Manifest, in_b: np.ndarray, in_a: np.ndarr
     return out
 
 
-def diff_by_category_filter(manifest: Manifest, removed_classes: Iterable[str], *,
-                            child: tuple[str, str] | None = None) -> ImageDiff:
+def diff_by_category_filter(
+    manifest: Manifest, removed_classes: Iterable[str], *, child: tuple[str, str] | None = None
+) -> ImageDiff:
     """Image diff of ``Filter(manifest)`` that removes ``removed_classes``.
 
     Lineage-aware: when a child version is its parent minus whole categories,
@@ -1831,10 +1881,13 @@ def diff_by_category_filter(manifest: Manifest, removed_classes: Iterable[str], 
 
         empty = _empty(m)
         return ImageDiff(
-            m.key, child, added=empty,
+            m.key,
+            child,
+            added=empty,
             removed=IdSet(m, n_removed, make=removed),
             common=IdSet(m, len(m) - n_removed, make=kept),
-            relabelled=empty, relabelled_by_kind=dict.fromkeys(RELABEL_KINDS, empty),
+            relabelled=empty,
+            relabelled_by_kind=dict.fromkeys(RELABEL_KINDS, empty),
             method="category-filter",
         )
     dropped_vals = drop[m.labels]
@@ -1848,9 +1901,12 @@ def diff_by_category_filter(manifest: Manifest, removed_classes: Iterable[str], 
     kinds = dict.fromkeys(RELABEL_KINDS, empty)
     kinds["lost_labels"] = IdSet(m, len(p_idx), make=lambda: p_idx)
     return ImageDiff(
-        m.key, child, added=empty,
+        m.key,
+        child,
+        added=empty,
         removed=IdSet(m, len(r_idx), make=lambda: r_idx),
         common=IdSet(m, len(k_idx), make=lambda: k_idx),
         relabelled=IdSet(m, len(p_idx), make=lambda: p_idx),
-        relabelled_by_kind=kinds, method="category-filter",
+        relabelled_by_kind=kinds,
+        method="category-filter",
     )

@@ -450,7 +450,12 @@ def build(inp: Inputs, out: Path, robustness_wheel: Path | None) -> dict[str, st
         path.write_bytes(data)
         outputs[rel] = hashlib.sha256(data).hexdigest()
         records.append(
-            {"path": f"imagenet_versions/data/{rel}", "sha256": outputs[rel], "bytes": len(data), "rows": data.count(b"\n")}
+            {
+                "path": f"imagenet_versions/data/{rel}",
+                "sha256": outputs[rel],
+                "bytes": len(data),
+                "rows": data.count(b"\n"),
+            }
         )
     # the same record layout as tools/_provenance.py writes for the other build scripts
     prov = {

@@ -42,8 +42,7 @@ PROV = ROOT / "imagenet_versions" / "data" / "provenance" / "build_manifests.jso
 SHIPPABLE = ("Apache-2.0", "MIT", "BSD")
 
 CITATIONS = {
-    "ilsvrc2012": "Russakovsky et al., ImageNet Large Scale Visual Recognition Challenge, "
-    "IJCV 2015",
+    "ilsvrc2012": "Russakovsky et al., ImageNet Large Scale Visual Recognition Challenge, IJCV 2015",
     "imagenet-real": "Beyer et al., Are we done with ImageNet?, arXiv:2006.07159, 2020",
     "imagenet-v2": "Recht et al., Do ImageNet Classifiers Generalize to ImageNet?, ICML 2019",
     "simclr": "Chen et al., A Simple Framework for Contrastive Learning of Visual "
@@ -102,10 +101,7 @@ def shippable(lic: str) -> bool:
 
 
 def raw_url(origin: dict[str, Any]) -> str:
-    return (
-        f"https://raw.githubusercontent.com/{origin['repository']}/"
-        f"{origin['snapshot_commit']}/{origin['path']}"
-    )
+    return f"https://raw.githubusercontent.com/{origin['repository']}/{origin['snapshot_commit']}/{origin['path']}"
 
 
 def build(src: Sources) -> tuple[list[tuple[M.Manifest, list[str], str]], list[dict[str, Any]]]:
@@ -137,44 +133,53 @@ def build(src: Sources) -> tuple[list[tuple[M.Manifest, list[str], str]], list[d
     ):
         rel = f"imagenet-v2/{name}.json"
         pairs = json.loads(src.path(rel).read_text())["image_filenames"]
-        m = M.Manifest.from_ids([p[0] for p in pairs], [p[1] for p in pairs], version=vid,
-                                split="test", source=rel)
+        m = M.Manifest.from_ids([p[0] for p in pairs], [p[1] for p in pairs], version=vid, split="test", source=rel)
         out.append((m, [rel], "imagenet-v2"))
     rel = "imagenet-v2/imagenet-annotatedval20k-0.json"
     pairs = json.loads(src.path(rel).read_text())["image_filenames"]
-    m = M.Manifest.from_ids([p[0] for p in pairs], [p[1] for p in pairs],
-                            version="imagenet-v2-annotated-val20k", split="val", source=rel)
+    m = M.Manifest.from_ids(
+        [p[0] for p in pairs], [p[1] for p in pairs], version="imagenet-v2-annotated-val20k", split="val", source=rel
+    )
     out.append((m, [rel], "imagenet-v2"))
 
     # SimCLR subsets: train file names; the label is the wnid in the name
-    for pct, vid in (("1percent", "imagenet2012-subset-1pct"),
-                     ("10percent", "imagenet2012-subset-10pct")):
+    for pct, vid in (("1percent", "imagenet2012-subset-1pct"), ("10percent", "imagenet2012-subset-10pct")):
         rel = f"imagenet2012-subset-simclr/{pct}.txt"
         m = M.ingest_text(src.path(rel), version=vid, split="train", progress=False)
         out.append((m, [rel], "simclr"))
 
     # Imagenette / Imagewoof: path keeps the ILSVRC train file name
-    for vid, rel in (("imagenette", "imagenette/noisy_imagenette.csv"),
-                     ("imagewoof", "imagewoof/noisy_imagewoof.csv")):
+    for vid, rel in (("imagenette", "imagenette/noisy_imagenette.csv"), ("imagewoof", "imagewoof/noisy_imagewoof.csv")):
         p = src.path(rel)
         for split, flag in (("train", "False"), ("val", "True")):
-            m = M.ingest_csv(p, id_column="path", label_column="noisy_labels_0",
-                             where=lambda r, f=flag: r["is_valid"] == f, version=vid,
-                             split=split, progress=False)
+            m = M.ingest_csv(
+                p,
+                id_column="path",
+                label_column="noisy_labels_0",
+                where=lambda r, f=flag: r["is_valid"] == f,
+                version=vid,
+                split=split,
+                progress=False,
+            )
             out.append((m, [rel], "imagenette"))
 
     # mini-ImageNet (Ravi & Larochelle split)
     for split in ("train", "val", "test"):
         rel = f"mini-imagenet/ravi_{split}.csv"
-        m = M.ingest_csv(src.path(rel), id_column="filename", label_column="label",
-                         version="mini-imagenet", split=split, progress=False)
+        m = M.ingest_csv(
+            src.path(rel),
+            id_column="filename",
+            label_column="label",
+            version="mini-imagenet",
+            split=split,
+            progress=False,
+        )
         out.append((m, [rel], "mini-imagenet"))
 
     # ImageNet-LT: "<dir>/<wnid>/<file> <label index>"
     for split, name in (("val", "ImageNet_LT_val.txt"), ("test", "ImageNet_LT_test.txt")):
         rel = f"imagenet-lt/{name}"
-        m = M.ingest_text(src.path(rel), classes=classes, version="imagenet-lt", split=split,
-                          progress=False)
+        m = M.ingest_text(src.path(rel), classes=classes, version="imagenet-lt", split=split, progress=False)
         # the label index must agree with the wnid folder of every line
         for line in src.path(rel).read_text().splitlines():
             path, idx = line.split()
@@ -184,16 +189,16 @@ def build(src: Sources) -> tuple[list[tuple[M.Manifest, list[str], str]], list[d
     # RobustBench 5k: "<wnid>/<val file>"
     rel = "robustbench-imagenet-5k/imagenet_test_image_ids.txt"
     lines = [ln for ln in src.path(rel).read_text().splitlines() if ln.strip()]
-    m = M.Manifest.from_ids(lines, [ln.split("/")[0] for ln in lines],
-                            version="robustbench-imagenet-5k", split="val", source=rel)
+    m = M.Manifest.from_ids(
+        lines, [ln.split("/")[0] for ln in lines], version="robustbench-imagenet-5k", split="val", source=rel
+    )
     out.append((m, [rel], "robustbench"))
 
     # Dedup list: train/val/test paths removed by Jain, Cretu et al.
     rel = "imagenet-dedup-facefree/duplicate_images.json"
     paths = json.loads(src.path(rel).read_text())["duplicate_images"]
     labs = [M._label_from_path(p.split("/")) for p in paths]
-    m = M.Manifest.from_ids(paths, labs, version="imagenet-dedup-facefree", split="duplicates",
-                            source=rel)
+    m = M.Manifest.from_ids(paths, labs, version="imagenet-dedup-facefree", split="duplicates", source=rel)
     out.append((m, [rel], "dedup"))
 
     # On-demand (no licence file upstream: not shipped)
@@ -201,33 +206,55 @@ def build(src: Sources) -> tuple[list[tuple[M.Manifest, list[str], str]], list[d
     rel = "imagenet2012-multilabel/flaws_multilabel.csv"
     rec = src.records[rel]
     assert not shippable(src.license(rel))
-    ml = M.ingest_csv(src.path(rel), id_column="id", label_column="proposed_labels",
-                      multilabel=True, classes=classes, version="imagenet2012-multilabel",
-                      split="val", progress=False)
-    remote.append({
-        "version": "imagenet2012-multilabel", "split": "val", "count": len(ml),
-        "classes": len(ml.classes), "url": raw_url(rec["origin"]), "sha256": rec["sha256"],
-        "name": "imagenet2012_multilabel.csv", "parser": "multilabel_csv",
-        "license": rec["origin"]["license"], "origin": rec["origin"],
-        "citation": CITATIONS["multilabel"],
-        "note": "not shipped: the repository has no licence file; fetched on demand",
-    })
+    ml = M.ingest_csv(
+        src.path(rel),
+        id_column="id",
+        label_column="proposed_labels",
+        multilabel=True,
+        classes=classes,
+        version="imagenet2012-multilabel",
+        split="val",
+        progress=False,
+    )
+    remote.append(
+        {
+            "version": "imagenet2012-multilabel",
+            "split": "val",
+            "count": len(ml),
+            "classes": len(ml.classes),
+            "url": raw_url(rec["origin"]),
+            "sha256": rec["sha256"],
+            "name": "imagenet2012_multilabel.csv",
+            "parser": "multilabel_csv",
+            "license": rec["origin"]["license"],
+            "origin": rec["origin"],
+            "citation": CITATIONS["multilabel"],
+            "note": "not shipped: the repository has no licence file; fetched on demand",
+        }
+    )
     rel = "tiny-imagenet/val_annotations.txt"
     rec = src.records[rel]
     assert not shippable(src.license(rel))
-    tiny = M.ingest_text(src.path(rel), version="tiny-imagenet", split="val", max_lines=10_000,
-                         progress=False)
+    tiny = M.ingest_text(src.path(rel), version="tiny-imagenet", split="val", max_lines=10_000, progress=False)
     published = rec["origin"]["transformation"].rsplit("sha256 ", 1)[1].strip()
-    remote.append({
-        "version": "tiny-imagenet", "split": "val", "count": len(tiny),
-        "classes": len(tiny.classes), "url": raw_url(rec["origin"]), "sha256": published,
-        "name": "tiny_imagenet_val_annotations.txt", "parser": "tiny_val",
-        "license": rec["origin"]["license"], "origin": rec["origin"],
-        "citation": CITATIONS["tiny-imagenet"],
-        "note": "not shipped: the repository has no licence file; fetched on demand. "
-        "The only public copy appends 100 lines for two classes that are not part of "
-        "Tiny ImageNet; the parser keeps the first 10,000 lines.",
-    })
+    remote.append(
+        {
+            "version": "tiny-imagenet",
+            "split": "val",
+            "count": len(tiny),
+            "classes": len(tiny.classes),
+            "url": raw_url(rec["origin"]),
+            "sha256": published,
+            "name": "tiny_imagenet_val_annotations.txt",
+            "parser": "tiny_val",
+            "license": rec["origin"]["license"],
+            "origin": rec["origin"],
+            "citation": CITATIONS["tiny-imagenet"],
+            "note": "not shipped: the repository has no licence file; fetched on demand. "
+            "The only public copy appends 100 lines for two classes that are not part of "
+            "Tiny ImageNet; the parser keeps the first 10,000 lines.",
+        }
+    )
     return out, remote
 
 
@@ -255,25 +282,43 @@ def main(argv: list[str] | None = None) -> int:
         assert back.classes == m.classes
         sha = sha256_of(p)
         entry = {
-            "version": m.version, "split": m.split, "file": fname, "count": len(m),
-            "classes": len(m.classes), "multilabel": m.multilabel,
-            "unlabelled": m.unlabelled_count, "sha256": sha,
-            "inputs": inputs, "license": "; ".join(sorted({src.license(r) for r in inputs})),
+            "version": m.version,
+            "split": m.split,
+            "file": fname,
+            "count": len(m),
+            "classes": len(m.classes),
+            "multilabel": m.multilabel,
+            "unlabelled": m.unlabelled_count,
+            "sha256": sha,
+            "inputs": inputs,
+            "license": "; ".join(sorted({src.license(r) for r in inputs})),
             "citation": CITATIONS[cite],
         }
         entries.append(entry)
-        outputs.append({"file": f"imagenet_versions/data/manifests/{fname}", "sha256": sha,
-                        "bytes": p.stat().st_size, "count": len(m)})
-        print(f"{m.version:32s} {m.split:10s} {len(m):>8,} images {len(m.classes):>5} classes "
-              f"{p.stat().st_size:>9,} bytes")
+        outputs.append(
+            {
+                "file": f"imagenet_versions/data/manifests/{fname}",
+                "sha256": sha,
+                "bytes": p.stat().st_size,
+                "count": len(m),
+            }
+        )
+        print(
+            f"{m.version:32s} {m.split:10s} {len(m):>8,} images {len(m.classes):>5} classes "
+            f"{p.stat().st_size:>9,} bytes"
+        )
     for r in remote:
         entries.append(r)
         print(f"{r['version']:32s} {r['split']:10s} {r['count']:>8,} images (on demand)")
     index = {"format": M.FORMAT_VERSION, "manifests": entries}
     (OUT / "index.json").write_text(json.dumps(index, indent=1, sort_keys=True) + "\n")
-    outputs.append({"file": "imagenet_versions/data/manifests/index.json",
-                    "sha256": sha256_of(OUT / "index.json"),
-                    "bytes": (OUT / "index.json").stat().st_size})
+    outputs.append(
+        {
+            "file": "imagenet_versions/data/manifests/index.json",
+            "sha256": sha256_of(OUT / "index.json"),
+            "bytes": (OUT / "index.json").stat().st_size,
+        }
+    )
     PROV.parent.mkdir(parents=True, exist_ok=True)
     prov = {
         "tool": "tools/build_manifests.py",
@@ -281,8 +326,7 @@ def main(argv: list[str] | None = None) -> int:
         "sources_mirror": "local mirror of the upstream public files (origin per input)",
         "inputs": sorted(src.used.values(), key=lambda r: r["file"]),
         "outputs": outputs,
-        "on_demand": [{k: r[k] for k in ("version", "split", "url", "sha256", "license")}
-                      for r in remote],
+        "on_demand": [{k: r[k] for k in ("version", "split", "url", "sha256", "license")} for r in remote],
     }
     PROV.write_text(json.dumps(prov, indent=1) + "\n")
     total = sum(o["bytes"] for o in outputs)

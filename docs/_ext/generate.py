@@ -47,13 +47,14 @@ def catalog_page() -> str:
         lines.append(f"- citation: {v.citation}")
         lines.append(f"- homepage: <{v.homepage}>")
         lines.append(f"- licence: {v.licence}")
-        lines.append(f"- categories: {_fmt(n)} ({v.category_status})" + (f"; {v.categories_source}" if v.categories_source else ""))
+        lines.append(
+            f"- categories: {_fmt(n)} ({v.category_status})"
+            + (f"; {v.categories_source}" if v.categories_source else "")
+        )
         if v.num_categories is not None:
             lines.append(f"- declared classes: {v.num_categories:,} ({v.num_categories_source})")
         if v.images:
-            lines.append(
-                "- images: " + ", ".join(f"{k} {c:,}" for k, c in v.images.items()) + f" ({v.images_source})"
-            )
+            lines.append("- images: " + ", ".join(f"{k} {c:,}" for k, c in v.images.items()) + f" ({v.images_source})")
         for d in v.disagreements:
             vals = "; ".join(f"{x:,} ({s})" if isinstance(x, int) else f"{x} ({s})" for x, s in d.values)
             lines.append(f"- sources disagree on {d.what}: {vals}. {d.note}")
@@ -86,7 +87,13 @@ def provenance_page() -> str:
         lines.append(f"- {m}")
     for prov in sorted((DATA / "provenance").glob("*.json")):
         rec: dict[str, Any] = json.loads(prov.read_text())
-        lines += ["", f"## `{prov.name}` (`{rec.get('script', '?')}`)", "", "| input | origin | licence | sha256 |", "|---|---|---|---|"]
+        lines += [
+            "",
+            f"## `{prov.name}` (`{rec.get('script', '?')}`)",
+            "",
+            "| input | origin | licence | sha256 |",
+            "|---|---|---|---|",
+        ]
         for rel, inp in _records(rec.get("inputs", {})):
             origin = inp.get("origin", "")
             licence = inp.get("licence", inp.get("license", ""))
