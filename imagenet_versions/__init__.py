@@ -47,8 +47,8 @@ from imagenet_versions.errors import (
     WordNetUnavailableError,
 )
 from imagenet_versions.export import to_croissant, to_prov
-from imagenet_versions.images import UnknownImages
 from imagenet_versions.flags import DEFAULT_FLAGS, flag_sources, flagged, flags_for, load_user_flags
+from imagenet_versions.images import UnknownImages
 from imagenet_versions.lineage import (
     Mismatch,
     Step,
@@ -72,13 +72,13 @@ from imagenet_versions.operations import (
 from imagenet_versions.render import to_dot, to_mermaid
 
 __all__ = [
+    "DEFAULT_FLAGS",
     "AmbiguousLemmaError",
     "AmbiguousVersionError",
     "Catalog",
     "CatalogError",
     "CategoriesUnknownError",
     "CategoryDiff",
-    "DEFAULT_FLAGS",
     "Derivation",
     "Disagreement",
     "DownloadError",
@@ -113,6 +113,7 @@ __all__ = [
     "Version",
     "VersionDiff",
     "WordNetUnavailableError",
+    "__version__",
     "ancestors",
     "available_manifests",
     "categories",
@@ -152,7 +153,6 @@ __all__ = [
     "verify",
     "versions",
     "write_manifest",
-    "__version__",
 ]
 
 

@@ -89,12 +89,12 @@ def provenance_page() -> str:
         rec: dict[str, Any] = json.loads(prov.read_text())
         lines += [
             "",
-            f"## `{prov.name}` (`{rec.get('script', '?')}`)",
+            f"## `{prov.name}` (`{rec.get('tool', '?')}`)",
             "",
             "| input | origin | licence | sha256 |",
             "|---|---|---|---|",
         ]
-        for rel, inp in _records(rec.get("inputs", {})):
+        for rel, inp in _records(rec.get("inputs", [])):
             origin = inp.get("origin", "")
             licence = inp.get("licence", inp.get("license", ""))
             if isinstance(origin, dict):
@@ -102,17 +102,14 @@ def provenance_page() -> str:
                 origin = origin.get("url") or origin.get("package") or origin.get("kind", "")
             lines.append(f"| `{rel}` | {origin} | {licence} | `{str(inp.get('sha256', ''))[:16]}…` |")
         lines += ["", "| output | sha256 |", "|---|---|"]
-        for rel, out in _records(rec.get("outputs", {})):
-            digest = out.get("sha256", "") if isinstance(out, dict) else out
-            lines.append(f"| `{rel}` | `{str(digest)[:16]}…` |")
+        for rel, out in _records(rec.get("outputs", [])):
+            lines.append(f"| `{rel}` | `{out['sha256'][:16]}…` |")
     return "\n".join(lines) + "\n"
 
 
-def _records(block: Any) -> list[tuple[str, Any]]:
-    """Provenance blocks are ``{path: record}`` or ``[{"path": ..., ...}]``: read both."""
-    if isinstance(block, dict):
-        return sorted(block.items())
-    return sorted(((r.get("path", "?"), r) for r in block), key=lambda kv: kv[0])
+def _records(block: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+    """Provenance blocks are lists of ``{"path": ..., "sha256": ..., ...}`` records."""
+    return sorted(((r["path"], r) for r in block), key=lambda kv: kv[0])
 
 
 def cli_page() -> str:
