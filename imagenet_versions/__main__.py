@@ -259,16 +259,19 @@ def cmd_label_map(cat: Catalog, args: argparse.Namespace) -> int:
     return 0
 
 
+def _scope(args: argparse.Namespace) -> str:
+    """The diagram/PROV selection that --ancestors and --descendants ask for."""
+    if args.ancestors and not args.descendants:
+        return "ancestors"
+    if args.descendants and not args.ancestors:
+        return "descendants"
+    return "both"
+
+
 def cmd_lineage(cat: Catalog, args: argparse.Namespace) -> int:
     from imagenet_versions.render import select_versions, to_dot, to_mermaid
 
-    scope = (
-        "ancestors"
-        if args.ancestors and not args.descendants
-        else "descendants"
-        if args.descendants and not args.ancestors
-        else "both"
-    )
+    scope = _scope(args)
     if args.json:
         ids = select_versions(args.version, scope=scope, to=args.to, catalog=cat)
         keep = set(ids)
@@ -319,14 +322,7 @@ def cmd_export(cat: Catalog, args: argparse.Namespace) -> int:
             args.version, catalog=cat, show_offensive=args.show_offensive, dataset_version=args.dataset_version
         )
     else:
-        scope = (
-            "ancestors"
-            if args.ancestors and not args.descendants
-            else "descendants"
-            if args.descendants and not args.ancestors
-            else "both"
-        )
-        doc = to_prov(args.version, scope=scope, to=args.to, catalog=cat)
+        doc = to_prov(args.version, scope=_scope(args), to=args.to, catalog=cat)
     return _write_json(doc, args.output)
 
 

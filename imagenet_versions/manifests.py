@@ -481,18 +481,7 @@ def _assemble(
         # canonical form: labels sorted and unique within each row
         labels, offsets = _canonical_rows(vals, starts)
     hc = np.array(sorted(hashed), _U64)
-    blob, hoff = _pack_names([hashed[int(c)] for c in hc.tolist()])
-    m = Manifest(
-        version,
-        split,
-        classes,
-        _readonly(codes),
-        _readonly(labels),
-        None if offsets is None else _readonly(offsets),
-        _readonly(hc),
-        blob,
-        _readonly(hoff),
-    )
+    m = _new(version, split, classes, codes, labels, offsets, hc, [hashed[int(c)] for c in hc.tolist()])
     if offsets is None:
         m._cache["class_counts"] = _readonly(counts)  # from the label runs
     m.class_counts_array()  # computed once here, so that later queries are O(classes)
@@ -529,8 +518,21 @@ def _with_hashed(
     offsets: np.ndarray | None,
 ) -> Manifest:
     hc = codes[(codes >> _TAG_SHIFT) == _U64(_TAG_HASH)]
-    names = [parent._hashed_name(int(c)) for c in hc.tolist()]
-    blob, hoff = _pack_names(names)
+    return _new(version, split, classes, codes, labels, offsets, hc, [parent._hashed_name(int(c)) for c in hc.tolist()])
+
+
+def _new(
+    version: str,
+    split: str,
+    classes: tuple[str, ...],
+    codes: np.ndarray,
+    labels: np.ndarray,
+    offsets: np.ndarray | None,
+    hashed_codes: np.ndarray,
+    hashed_names: Sequence[str],
+) -> Manifest:
+    """A read-only :class:`Manifest`; ``hashed_names`` are the strings of ``hashed_codes``, in order."""
+    blob, hoff = _pack_names(hashed_names)
     return Manifest(
         version,
         split,
@@ -538,7 +540,7 @@ def _with_hashed(
         _readonly(codes),
         _readonly(labels),
         None if offsets is None else _readonly(offsets),
-        _readonly(hc),
+        _readonly(hashed_codes),
         blob,
         _readonly(hoff),
     )
