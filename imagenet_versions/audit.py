@@ -332,6 +332,15 @@ def _resolve_lemma(query: str) -> list[str]:
     return found
 
 
+def _resolve_one(query: str) -> str:
+    """The one wnid a wnid or lemma names; several raise :class:`AmbiguousLemmaError`."""
+    wnids = _resolve_lemma(query)
+    if len(wnids) > 1:
+        cands = tuple((w, wordnet.synset(w).name, wordnet.synset(w).gloss) for w in wnids)
+        raise AmbiguousLemmaError(query, cands)
+    return wnids[0]
+
+
 def trace_all(query: str, *, catalog: Catalog | None = None) -> list[Trace]:
     """:func:`trace` every synset that ``query`` (a wnid or a lemma) names."""
     return [_trace(w, _cat(catalog)) for w in _resolve_lemma(query)]
@@ -353,11 +362,7 @@ def trace(query: str, *, catalog: Catalog | None = None) -> Trace:
     >>> "imagenet-fall11" in t.present_in, "imagenet-winter21" in t.absent_from
     (True, True)
     """
-    wnids = _resolve_lemma(query)
-    if len(wnids) > 1:
-        cands = tuple((w, wordnet.synset(w).name, wordnet.synset(w).gloss) for w in wnids)
-        raise AmbiguousLemmaError(query, cands)
-    return _trace(wnids[0], _cat(catalog))
+    return _trace(_resolve_one(query), _cat(catalog))
 
 
 def _trace(wnid: str, cat: Catalog) -> Trace:
@@ -458,11 +463,7 @@ def subtree(root: str, version: str, *, catalog: Catalog | None = None) -> Subtr
     159
     """
     cat = _cat(catalog)
-    wnids = _resolve_lemma(root)
-    if len(wnids) > 1:
-        cands = tuple((w, wordnet.synset(w).name, wordnet.synset(w).gloss) for w in wnids)
-        raise AmbiguousLemmaError(root, cands)
-    (r,) = wnids
+    r = _resolve_one(root)
     vid = cat.resolve(version)
     members = frozenset({r} | wordnet.descendants(r))
     have = member_classes(vid, catalog=cat)
