@@ -537,3 +537,26 @@ def test_ingest_text_many_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     p.write_text("\n".join([*lines, lines[3]]))
     with pytest.raises(ManifestError, match=rf"duplicate id .* \(lines 4 and {len(lines) + 1}\)"):
         M.ingest_text(p)
+
+
+_MIRROR = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "sources"
+
+
+@pytest.mark.skipif(not _MIRROR.is_dir(), reason=f"source mirror not found at {_MIRROR}")
+def test_build_manifests_rebuilds_the_shipped_files_byte_identically(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run(
+        [sys.executable, str(root / "tools" / "build_manifests.py"), "--sources", str(_MIRROR), "--out", str(tmp_path)],
+        check=True,
+        capture_output=True,
+    )
+    shipped = root / "imagenet_versions" / "data"
+    rebuilt = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    assert [str(p) for p in rebuilt if p.parts[0] == "manifests"] == sorted(
+        str(p.relative_to(shipped)) for p in (shipped / "manifests").iterdir()
+    )
+    for rel in rebuilt:
+        assert (tmp_path / rel).read_bytes() == (shipped / rel).read_bytes(), rel

@@ -38,8 +38,7 @@ from imagenet_versions import manifests as M  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _provenance as provenance  # noqa: E402
 
-OUT = ROOT / "imagenet_versions" / "data" / "manifests"
-PROV = ROOT / "imagenet_versions" / "data" / "provenance" / "build_manifests.json"
+DATA = ROOT / "imagenet_versions" / "data"
 SHIPPABLE = ("Apache-2.0", "MIT", "BSD")
 
 CITATIONS = {
@@ -62,26 +61,26 @@ CITATIONS = {
 
 #: sha256 of every input, pinned here: a changed mirror stops the build.
 PINS: dict[str, str] = {
-    'ilsvrc2012/imagenet_synsets.txt': '70002b0ff5de60a3a17a82dbfcff291931f96225ddf941ad2e182fc39e183d15',
-    'ilsvrc2012/tfds_validation_labels.txt': '313fc3f23c864dde9183c9a368809065765dd1b657a6904fded44e3e46d34604',
-    'imagenet-dedup-facefree/duplicate_images.json': 'a17787e388260421ab37a6a02dde5a95ab8029aab718ff9f54a13b9e6e68de04',
-    'imagenet-lt/ImageNet_LT_test.txt': 'd1590191cf8a71fada7b1aaedaa2d139a2aea93ff2f1b755319d0bd8dbaa55d5',
-    'imagenet-lt/ImageNet_LT_val.txt': '9af7ba688acf9532ff5845a8fb14a1e97fdc4c51ac48bc72c08ea9c3f7ff142e',
-    'imagenet-real/real.json': 'd83e9bff374c631aae8439eb064c7019acc56e1b3bc3f56b8380c2a710b0220b',
-    'imagenet-v2/imagenet-annotatedval20k-0.json': '970fee6ef203e622a84e87b9f1333d6d66cdb8a88dc5453155e02a0f1f15ea12',
-    'imagenet-v2/imagenetv2-a-44.json': '6a7d6f805762c653b624e49ff15a65dc94672cf4a9f7fcae7aa04fedc1591c41',
-    'imagenet-v2/imagenetv2-b-33.json': 'ca1ebce4c2f450835a8640ed447304d3d4318647f3930d7ba752b12ee692728d',
-    'imagenet-v2/imagenetv2-c-12.json': '1740edd79b830431423096ab8401df6a145c89c09696ce2d926aa59ddbb0e7a9',
-    'imagenet2012-multilabel/flaws_multilabel.csv': '3d2068a392410a04cee532732c1f0c298e8c69535e1c391a062412ce9bc86602',
-    'imagenet2012-subset-simclr/10percent.txt': '6d09de11e7bdaf5b1f3b1f249b6183695f97310cdd20f0c03e7235b6b9392091',
-    'imagenet2012-subset-simclr/1percent.txt': '71e82a48ba78252683ae334c4d019ebd5c6e855b9599c1389fbe83eb9549cf17',
-    'imagenette/noisy_imagenette.csv': 'e4e5f1ab4dc5556a0d11a39c8f173b3c8d37950eee5cee41fadaf6cfea4cb37a',
-    'imagewoof/noisy_imagewoof.csv': 'e4fd945e470883e7f68a91fe6dfe946d271952eaba7e0cb154086e3c43ac518a',
-    'mini-imagenet/ravi_test.csv': '2b7cfa78342995761a572a8158e539bc4e0a80f9bbd7d00c1e17a460fbbb93fa',
-    'mini-imagenet/ravi_train.csv': '498519cd8e49ce97ed26a4a3638966698ae41ab35e9c68538319fc9b46ba7d2f',
-    'mini-imagenet/ravi_val.csv': '5658a59921ca027ee76af92949869c5d6f41d77592ff3b18db325a9d10c893b9',
-    'robustbench-imagenet-5k/imagenet_test_image_ids.txt': 'd4121626d07722a0126c35b1563042e46a546f1a05ce705f2cdc635896d58574',
-    'tiny-imagenet/val_annotations.txt': 'c37765a8b40fce4f28962bf1847a2537e2781753974cbb2447eeb50ff31130a2',
+    "ilsvrc2012/imagenet_synsets.txt": "70002b0ff5de60a3a17a82dbfcff291931f96225ddf941ad2e182fc39e183d15",
+    "ilsvrc2012/tfds_validation_labels.txt": "313fc3f23c864dde9183c9a368809065765dd1b657a6904fded44e3e46d34604",
+    "imagenet-dedup-facefree/duplicate_images.json": "a17787e388260421ab37a6a02dde5a95ab8029aab718ff9f54a13b9e6e68de04",
+    "imagenet-lt/ImageNet_LT_test.txt": "d1590191cf8a71fada7b1aaedaa2d139a2aea93ff2f1b755319d0bd8dbaa55d5",
+    "imagenet-lt/ImageNet_LT_val.txt": "9af7ba688acf9532ff5845a8fb14a1e97fdc4c51ac48bc72c08ea9c3f7ff142e",
+    "imagenet-real/real.json": "d83e9bff374c631aae8439eb064c7019acc56e1b3bc3f56b8380c2a710b0220b",
+    "imagenet-v2/imagenet-annotatedval20k-0.json": "970fee6ef203e622a84e87b9f1333d6d66cdb8a88dc5453155e02a0f1f15ea12",
+    "imagenet-v2/imagenetv2-a-44.json": "6a7d6f805762c653b624e49ff15a65dc94672cf4a9f7fcae7aa04fedc1591c41",
+    "imagenet-v2/imagenetv2-b-33.json": "ca1ebce4c2f450835a8640ed447304d3d4318647f3930d7ba752b12ee692728d",
+    "imagenet-v2/imagenetv2-c-12.json": "1740edd79b830431423096ab8401df6a145c89c09696ce2d926aa59ddbb0e7a9",
+    "imagenet2012-multilabel/flaws_multilabel.csv": "3d2068a392410a04cee532732c1f0c298e8c69535e1c391a062412ce9bc86602",
+    "imagenet2012-subset-simclr/10percent.txt": "6d09de11e7bdaf5b1f3b1f249b6183695f97310cdd20f0c03e7235b6b9392091",
+    "imagenet2012-subset-simclr/1percent.txt": "71e82a48ba78252683ae334c4d019ebd5c6e855b9599c1389fbe83eb9549cf17",
+    "imagenette/noisy_imagenette.csv": "e4e5f1ab4dc5556a0d11a39c8f173b3c8d37950eee5cee41fadaf6cfea4cb37a",
+    "imagewoof/noisy_imagewoof.csv": "e4fd945e470883e7f68a91fe6dfe946d271952eaba7e0cb154086e3c43ac518a",
+    "mini-imagenet/ravi_test.csv": "2b7cfa78342995761a572a8158e539bc4e0a80f9bbd7d00c1e17a460fbbb93fa",
+    "mini-imagenet/ravi_train.csv": "498519cd8e49ce97ed26a4a3638966698ae41ab35e9c68538319fc9b46ba7d2f",
+    "mini-imagenet/ravi_val.csv": "5658a59921ca027ee76af92949869c5d6f41d77592ff3b18db325a9d10c893b9",
+    "robustbench-imagenet-5k/imagenet_test_image_ids.txt": "d4121626d07722a0126c35b1563042e46a546f1a05ce705f2cdc635896d58574",
+    "tiny-imagenet/val_annotations.txt": "c37765a8b40fce4f28962bf1847a2537e2781753974cbb2447eeb50ff31130a2",
 }
 
 
@@ -264,11 +263,14 @@ def build(src: Sources) -> tuple[list[tuple[M.Manifest, list[str], str]], list[d
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sources", type=Path, default=ROOT.parent / "shared" / "data" / "sources")
+    ap.add_argument("--out", type=Path, default=DATA, help="data folder to write manifests/ and provenance/ into")
     args = ap.parse_args(argv)
+    out_dir = args.out / "manifests"
+    prov_path = args.out / "provenance" / "build_manifests.json"
     src = Sources(args.sources.resolve())
     built, remote = build(src)
-    OUT.mkdir(parents=True, exist_ok=True)
-    for old in OUT.glob("*.npz"):
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for old in out_dir.glob("*.npz"):
         old.unlink()
     entries = []
     outputs = []
@@ -279,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
                 msg = f"{rel}: licence {lic!r} does not allow shipping"
                 raise SystemExit(msg)
         fname = f"{m.version}__{m.split}.npz"
-        p = M.write_manifest(m, OUT / fname)
+        p = M.write_manifest(m, out_dir / fname)
         back = M.read_manifest(p)
         assert back.ids() == m.ids()
         assert back.classes == m.classes
@@ -314,15 +316,15 @@ def main(argv: list[str] | None = None) -> int:
         entries.append(r)
         print(f"{r['version']:32s} {r['split']:10s} {r['count']:>8,} images (on demand)")
     index = {"format": M.FORMAT_VERSION, "manifests": entries}
-    (OUT / "index.json").write_text(json.dumps(index, indent=1, sort_keys=True) + "\n")
+    (out_dir / "index.json").write_text(json.dumps(index, indent=1, sort_keys=True) + "\n")
     outputs.append(
         {
             "path": "imagenet_versions/data/manifests/index.json",
-            "sha256": provenance.sha256_file(OUT / "index.json"),
-            "bytes": (OUT / "index.json").stat().st_size,
+            "sha256": provenance.sha256_file(out_dir / "index.json"),
+            "bytes": (out_dir / "index.json").stat().st_size,
         }
     )
-    PROV.parent.mkdir(parents=True, exist_ok=True)
+    prov_path.parent.mkdir(parents=True, exist_ok=True)
     prov = {
         "tool": "tools/build_manifests.py",
         "sources_mirror": "local mirror of the upstream public files (origin per input)",
@@ -330,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
         "outputs": outputs,
         "on_demand": [{k: r[k] for k in ("version", "split", "url", "sha256", "license")} for r in remote],
     }
-    provenance.write_json(PROV, prov)
+    provenance.write_json(prov_path, prov)
     total = sum(o["bytes"] for o in outputs)
     print(f"shipped manifest data: {total:,} bytes")
     return 0
