@@ -23,7 +23,7 @@ from attrs import field, frozen
 
 from imagenet_versions import flags as _flags
 from imagenet_versions import wordnet
-from imagenet_versions.catalog import Catalog
+from imagenet_versions.catalog import Catalog, catalog_or_default
 from imagenet_versions.diff import Event, edge_events
 from imagenet_versions.errors import AmbiguousLemmaError, CategoriesUnknownError, UnknownSynsetError
 from imagenet_versions.operations import Relabel
@@ -45,17 +45,13 @@ __all__ = [
 _WNID = re.compile(r"^n\d{8}$")
 
 
-def _cat(catalog: Catalog | None) -> Catalog:
-    return catalog if catalog is not None else Catalog.default()
-
-
 def member_classes(version: str, *, catalog: Catalog | None = None) -> dict[str, str]:
     """The classes whose images ``version`` holds, each mapped to its label there.
 
     Raises:
         CategoriesUnknownError: the version's categories are not known.
     """
-    cat = _cat(catalog)
+    cat = catalog_or_default(catalog)
     vid = cat.resolve(version)
     cats = cat.categories(vid)
     for edge in cat.parents(vid):
@@ -222,7 +218,7 @@ def survivors(
     >>> r.counts()
     {'offensive': 437, 'sensitive': 1156}
     """
-    cat = _cat(catalog)
+    cat = catalog_or_default(catalog)
     vid = cat.resolve(version)
     members = member_classes(vid, catalog=cat)
     flag_names = tuple(dict.fromkeys(flags))
@@ -246,7 +242,7 @@ def unsafe_versions(flags: Iterable[str] = _flags.DEFAULT_FLAGS, *, catalog: Cat
 
     Versions with unknown categories are not included: nothing can be said of them.
     """
-    cat = _cat(catalog)
+    cat = catalog_or_default(catalog)
     return _unsafe_versions(cat, tuple(flags))
 
 
@@ -343,7 +339,7 @@ def _resolve_one(query: str) -> str:
 
 def trace_all(query: str, *, catalog: Catalog | None = None) -> list[Trace]:
     """:func:`trace` every synset that ``query`` (a wnid or a lemma) names."""
-    return [_trace(w, _cat(catalog)) for w in _resolve_lemma(query)]
+    return [_trace(w, catalog_or_default(catalog)) for w in _resolve_lemma(query)]
 
 
 def trace(query: str, *, catalog: Catalog | None = None) -> Trace:
@@ -362,7 +358,7 @@ def trace(query: str, *, catalog: Catalog | None = None) -> Trace:
     >>> "imagenet-fall11" in t.present_in, "imagenet-winter21" in t.absent_from
     (True, True)
     """
-    return _trace(_resolve_one(query), _cat(catalog))
+    return _trace(_resolve_one(query), catalog_or_default(catalog))
 
 
 def _trace(wnid: str, cat: Catalog) -> Trace:
@@ -462,7 +458,7 @@ def subtree(root: str, version: str, *, catalog: Catalog | None = None) -> Subtr
     >>> len(s.present)
     159
     """
-    cat = _cat(catalog)
+    cat = catalog_or_default(catalog)
     r = _resolve_one(root)
     vid = cat.resolve(version)
     members = frozenset({r} | wordnet.descendants(r))

@@ -28,7 +28,7 @@ from imagenet_versions.errors import (
 )
 from imagenet_versions.operations import OPERATION_TYPES, Operation
 
-__all__ = ["Catalog", "Derivation", "Disagreement", "Version", "default_catalog", "normalize"]
+__all__ = ["Catalog", "Derivation", "Disagreement", "Version", "catalog_or_default", "default_catalog", "normalize"]
 
 CategoryStatus = Literal["published", "reconstructed", "derived", "unknown"]
 _STATUSES = ("published", "reconstructed", "derived", "unknown")
@@ -440,3 +440,8 @@ def _version_from_record(rec: Mapping[str, Any], where: str) -> Version:
 def default_catalog() -> Catalog:
     """The shipped catalog."""
     return Catalog.default()
+
+
+def catalog_or_default(catalog: Catalog | None) -> Catalog:
+    """``catalog``, or the shipped catalog when it is ``None`` (the ``catalog=`` argument of every query)."""
+    return catalog if catalog is not None else Catalog.default()

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from attrs import field, frozen
 
-from imagenet_versions.catalog import Catalog, Derivation
+from imagenet_versions.catalog import Catalog, Derivation, catalog_or_default
 from imagenet_versions.errors import LineageError
 from imagenet_versions.lineage import Step, derivation_path
 from imagenet_versions.operations import Relabel
@@ -161,10 +161,6 @@ class LabelMap:
         }
 
 
-def _cat(catalog: Catalog | None) -> Catalog:
-    return catalog if catalog is not None else Catalog.default()
-
-
 def _edge_states(cat: Catalog, d: Derivation) -> list[tuple[str, tuple[str, ...]]]:
     """States along one edge read parent -> child: (op kind, categories after it)."""
     states = [("", cat.categories(d.parent))]
@@ -251,7 +247,7 @@ def diff(
     >>> len(d.categories.removed), len(d.categories.added)
     (2674, 0)
     """
-    cat = _cat(catalog)
+    cat = catalog_or_default(catalog)
     a, b = cat.resolve(a), cat.resolve(b)
     ca, cb = cat.categories(a), cat.categories(b)
     try:
@@ -290,7 +286,7 @@ def label_map(a: str, b: str, *, catalog: Catalog | None = None) -> LabelMap:
     >>> label_map("imagenet-a", "ilsvrc2012").indices()[:3]
     [6, 11, 13]
     """
-    cat = _cat(catalog)
+    cat = catalog_or_default(catalog)
     d = diff(a, b, catalog=cat)
     ca, cb = cat.categories(d.a), cat.categories(d.b)
     index_b = {w: j for j, w in enumerate(cb)}

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from imagenet_versions.catalog import Catalog, Derivation, Version
+from imagenet_versions.catalog import Catalog, Derivation, Version, catalog_or_default
 from imagenet_versions.errors import CategoriesUnknownError
 from imagenet_versions.flags import withheld_labels
 from imagenet_versions.render import Scope, edge_label, select_versions
@@ -76,10 +76,6 @@ _CROISSANT_CONTEXT: dict[str, Any] = {
     "ivOperations": {"@id": URN_PREFIX + "operations", "@type": "@json"},
     "ivSplit": URN_PREFIX + "split",
 }
-
-
-def _cat(catalog: Catalog | None) -> Catalog:
-    return catalog if catalog is not None else Catalog.default()
 
 
 def _urn(vid: str) -> str:
@@ -173,7 +169,7 @@ def to_croissant(
     >>> doc["conformsTo"], doc["recordSet"][0]["@id"], len(doc["recordSet"][0]["data"])
     ('http://mlcommons.org/croissant/1.1', 'classes', 200)
     """
-    cat = _cat(catalog)
+    cat = catalog_or_default(catalog)
     v = cat.get(version)
     cats = _categories(cat, v.id)
     n = len(cats) if cats is not None else None
@@ -270,7 +266,7 @@ def to_prov(
     (the child) and a qualified ``wasDerivedFrom`` naming the activity, the
     generation and the usage.
     """
-    cat = _cat(catalog)
+    cat = catalog_or_default(catalog)
     ids = select_versions(version, scope=scope, to=to, catalog=cat)
     keep = set(ids)
     doc: dict[str, Any] = {

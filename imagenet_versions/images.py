@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
-from imagenet_versions.catalog import Catalog
+from imagenet_versions.catalog import Catalog, catalog_or_default
 from imagenet_versions.errors import ManifestError
 from imagenet_versions.operations import Filter, Subset
 
@@ -41,10 +41,6 @@ __all__ = [
     "manifests_of",
     "user_manifest_path",
 ]
-
-
-def _cat(catalog: Catalog | None) -> Catalog:
-    return catalog if catalog is not None else Catalog.default()
 
 
 def user_manifest_path(version: str, split: str) -> Path:
@@ -78,7 +74,7 @@ def ingest(
     """
     from imagenet_versions import manifests as mf
 
-    vid = _cat(catalog).resolve(version)
+    vid = catalog_or_default(catalog).resolve(version)
     p = Path(path)
     if p.is_dir():
         m = mf.ingest_directory(p, version=vid, split=split, progress=progress)
@@ -100,7 +96,7 @@ def manifests_of(version: str, *, catalog: Catalog | None = None) -> dict[str, s
     (``"user"``, ``"shipped"`` or ``"on demand"``)."""
     from imagenet_versions import manifests as mf
 
-    vid = _cat(catalog).resolve(version)
+    vid = catalog_or_default(catalog).resolve(version)
     out: dict[str, str] = {}
     for v, split in mf.available_manifests():
         if v == vid:
@@ -117,7 +113,7 @@ def find_manifest(version: str, split: str, *, catalog: Catalog | None = None) -
     on-demand) one, else ``None``."""
     from imagenet_versions import manifests as mf
 
-    vid = _cat(catalog).resolve(version)
+    vid = catalog_or_default(catalog).resolve(version)
     user = user_manifest_path(vid, split)
     if user.exists():
         return mf.read_manifest(user)
@@ -191,7 +187,7 @@ def image_diff(
     """
     from imagenet_versions import manifests as mf
 
-    cat = _cat(catalog)
+    cat = catalog_or_default(catalog)
     sa = _pick_split(a, split, cat)
     sb = split_b or (split if split is not None else _pick_split(b, None, cat))
     if path is not None and _category_only(path) and sa is not None:

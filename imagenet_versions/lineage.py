@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from attrs import frozen
 
-from imagenet_versions.catalog import Catalog, Derivation, apply_ops
+from imagenet_versions.catalog import Catalog, Derivation, apply_ops, catalog_or_default
 from imagenet_versions.errors import CategoriesUnknownError, LineageError
 
 if TYPE_CHECKING:
@@ -29,10 +29,6 @@ __all__ = [
     "lineage_graph",
     "verify",
 ]
-
-
-def _cat(catalog: Catalog | None) -> Catalog:
-    return catalog if catalog is not None else Catalog.default()
 
 
 @functools.lru_cache(maxsize=8)
@@ -58,14 +54,14 @@ def lineage_graph(catalog: Catalog | None = None) -> nx.DiGraph:
     carry a ``derivation`` attribute (:class:`Derivation`). Changing it raises
     ``networkx.NetworkXError("Frozen graph can't be modified")``; use ``.copy()``.
     """
-    return _graph(_cat(catalog))
+    return _graph(catalog_or_default(catalog))
 
 
 def ancestors(version: str, catalog: Catalog | None = None) -> set[str]:
     """Ids of the versions ``version`` derives from, transitively."""
     import networkx as nx
 
-    cat = _cat(catalog)
+    cat = catalog_or_default(catalog)
     return set(nx.ancestors(lineage_graph(cat), cat.resolve(version)))
 
 
@@ -73,7 +69,7 @@ def descendants(version: str, catalog: Catalog | None = None) -> set[str]:
     """Ids of the versions derived from ``version``, transitively."""
     import networkx as nx
 
-    cat = _cat(catalog)
+    cat = catalog_or_default(catalog)
     return set(nx.descendants(lineage_graph(cat), cat.resolve(version)))
 
 
@@ -85,7 +81,7 @@ def common_ancestor(a: str, b: str, catalog: Catalog | None = None) -> str:
     """
     import networkx as nx
 
-    cat = _cat(catalog)
+    cat = catalog_or_default(catalog)
     a, b = cat.resolve(a), cat.resolve(b)
     lca = nx.lowest_common_ancestor(lineage_graph(cat), a, b)
     if lca is None:
@@ -121,7 +117,7 @@ def derivation_path(a: str, b: str, catalog: Catalog | None = None) -> list[Step
     """
     import networkx as nx
 
-    cat = _cat(catalog)
+    cat = catalog_or_default(catalog)
     a, b = cat.resolve(a), cat.resolve(b)
     g = lineage_graph(cat)
     c = common_ancestor(a, b, cat)
@@ -166,7 +162,7 @@ def verify(catalog: Catalog | None = None) -> list[Mismatch]:
     result with the child's list, class by class and in label order. Every
     mismatch is returned, documented ones included (ILSVRC-2012's teddy bear).
     """
-    cat = _cat(catalog)
+    cat = catalog_or_default(catalog)
     out: list[Mismatch] = []
     for e in cat.edges:
         child = cat.get(e.child)

@@ -19,7 +19,7 @@ from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Literal
 
-from imagenet_versions.catalog import Catalog, Derivation
+from imagenet_versions.catalog import Catalog, Derivation, catalog_or_default
 from imagenet_versions.errors import CategoriesUnknownError, RenderError
 from imagenet_versions.lineage import ancestors, derivation_path, descendants
 
@@ -44,10 +44,6 @@ _MARK_FILL, _MARK_LINE = "#fde2e1", "#c0392b"
 _FORMATS: dict[str, Format] = {"mmd": "mmd", "mermaid": "mmd", "dot": "dot", "gv": "dot", "svg": "svg", "png": "png"}
 
 
-def _cat(catalog: Catalog | None) -> Catalog:
-    return catalog if catalog is not None else Catalog.default()
-
-
 def select_versions(
     version: str | None = None,
     *,
@@ -61,7 +57,7 @@ def select_versions(
     ancestors and/or descendants (``scope``). With ``to``: the path between
     ``version`` and ``to``.
     """
-    cat = _cat(catalog)
+    cat = catalog_or_default(catalog)
     if version is None:
         keep = {v.id for v in cat}
     else:
@@ -144,7 +140,7 @@ def to_mermaid(
     ``unsafe`` class (red fill and border); ``None`` (the default) marks the
     versions that still carry unsafe classes; ``()`` marks none.
     """
-    cat = _cat(catalog)
+    cat = catalog_or_default(catalog)
     ids = select_versions(version, scope=scope, to=to, catalog=cat)
     marks = _marks(cat, marked)
     lines = ["flowchart TD"]
@@ -178,7 +174,7 @@ def to_dot(
     red border; ``None`` (the default) marks the versions that still carry unsafe
     classes; ``()`` marks none.
     """
-    cat = _cat(catalog)
+    cat = catalog_or_default(catalog)
     ids = select_versions(version, scope=scope, to=to, catalog=cat)
     marks = _marks(cat, marked)
     lines = [
@@ -337,7 +333,7 @@ def _picture(
     marked: Collection[str] | None,
     engine: Engine,
 ) -> bytes:
-    cat = _cat(catalog)
+    cat = catalog_or_default(catalog)
     if engine not in ("auto", "graphviz", "matplotlib"):
         msg = f"unknown engine: {engine!r}; use 'auto', 'graphviz' or 'matplotlib'"
         raise RenderError(msg)
