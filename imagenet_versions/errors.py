@@ -12,12 +12,15 @@ __all__ = [
     "AmbiguousVersionError",
     "CatalogError",
     "CategoriesUnknownError",
+    "DataFileError",
     "DownloadError",
     "Error",
     "IntegrityError",
+    "InvalidNameError",
     "LineageError",
     "ManifestError",
     "RenderError",
+    "UnknownFlagError",
     "UnknownSynsetError",
     "UnknownVersionError",
     "WordNetUnavailableError",
@@ -142,5 +145,30 @@ class RenderError(Error, RuntimeError):
     or neither Graphviz ``dot`` nor matplotlib is installed (the message says
     what to install).
     """
+
+    __module__ = "imagenet_versions"
+
+
+class InvalidNameError(Error, ValueError):
+    """A version, split, user-version or source name that may not become part of a path.
+
+    Names match ``[A-Za-z0-9][A-Za-z0-9._+-]{0,63}`` and never contain ``..``
+    (see :data:`imagenet_versions._types.NAME_PATTERN`).
+    """
+
+    __module__ = "imagenet_versions"
+
+
+class DataFileError(Error, ValueError):
+    """A data file (a user's list, CSV or flag file, or a shipped data file) cannot be
+    read: it is not strict UTF-8, has CR-only line ends or control characters, or is
+    malformed. The message names the file and the line.
+    """
+
+    __module__ = "imagenet_versions"
+
+
+class UnknownFlagError(Error, LookupError):
+    """No flag or flag source has this name; the message lists the known ones."""
 
     __module__ = "imagenet_versions"

@@ -1,0 +1,77 @@
+"""Shared aliases, the one wnid pattern, the one name pattern, and read-only mappings.
+
+Everything a user brings that may reach a file path (a version id, a split, the
+name of a user version, a flag source name) is checked here, by one pattern,
+before it touches the file system.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
+
+from imagenet_versions.errors import InvalidNameError
+
+VersionId = str
+Wnid = str
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+#: A WordNet 3.0 noun offset as ImageNet writes it: ``n`` and eight digits.
+WNID_RE = re.compile(r"n\d{8}")
+
+#: Names that may become part of a file path: a letter or digit first, then
+#: letters, digits, ``.``, ``_``, ``+`` or ``-``; at most 64 characters; never
+#: ``..``. No separators, no spaces, no control characters.
+NAME_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._+-]{0,63}"
+NAME_RE = re.compile(NAME_PATTERN)
+
+
+def is_wnid(text: str) -> bool:
+    """True when ``text`` is exactly a wnid such as ``n01440764``."""
+    return WNID_RE.fullmatch(text) is not None
+
+
+def check_name(name: object, what: str = "name") -> str:
+    """Return ``name`` if it may safely become part of a file path, else raise.
+
+    >>> check_name("val")
+    'val'
+    >>> check_name("../etc")
+    Traceback (most recent call last):
+    ...
+    imagenet_versions.InvalidNameError: invalid name: '../etc'; a name is 1-64 letters, digits, '.', '_', '+' or '-', starting with a letter or digit, without '..'
+    """
+    if not isinstance(name, str) or NAME_RE.fullmatch(name) is None or ".." in name:
+        shown = name if isinstance(name, str) and len(name) <= 80 else (name[:77] + "..." if isinstance(name, str) else name)
+        label = what if what != "name" else "name"
+        msg = (
+            f"invalid {label}: {shown!r}; a {label} is 1-64 letters, digits, '.', '_', '+' or '-', "
+            "starting with a letter or digit, without '..'"
+        )
+        raise InvalidNameError(msg)
+    return name
+
+
+def frozen_mapping(items: Mapping[K, V] | Iterable[tuple[K, V]] | None = None) -> Mapping[K, V]:
+    """A read-only copy of a mapping (``types.MappingProxyType`` over a private dict).
+
+    Use as an attrs converter so that a frozen record is frozen all the way down.
+    """
+    if items is None:
+        return types.MappingProxyType({})
+    if isinstance(items, types.MappingProxyType):
+        return items
+    return types.MappingProxyType(dict(items))
+
+
+def json_ready(value: Any) -> Any:
+    """Turn read-only mappings (and tuples) back into plain JSON-ready values."""
+    if isinstance(value, Mapping):
+        return {k: json_ready(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_ready(v) for v in value]
+    return value
