@@ -26,6 +26,7 @@ from imagenet_versions.errors import (
     CategoriesUnknownError,
     UnknownVersionError,
 )
+from imagenet_versions.ondemand import OnDemand
 from imagenet_versions.operations import OPERATION_TYPES, Operation
 
 __all__ = ["Catalog", "Derivation", "Disagreement", "Version", "catalog_or_default", "default_catalog", "normalize"]
@@ -33,7 +34,9 @@ __all__ = ["Catalog", "Derivation", "Disagreement", "Version", "catalog_or_defau
 CategoryStatus = Literal["published", "reconstructed", "derived", "unknown"]
 _STATUSES = ("published", "reconstructed", "derived", "unknown")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9.\-]*$")
-_CATEGORY_RE = re.compile(r"^(n\d{8}|dummy\d+)$")
+# a WordNet id, an artificial BREEDS node, or a label that is not a synset,
+# namespaced by the dataset that defines it (``geirhos16:knife``, ``imagenet-vid:4``)
+_CATEGORY_RE = re.compile(r"^(n\d{8}|dummy\d+|[a-z][a-z0-9-]*:[a-z0-9_]+)$")
 
 
 def normalize(name: str) -> str:
@@ -77,6 +80,8 @@ class Version:
     images_source: str = ""
     notes: tuple[str, ...] = field(default=(), converter=tuple)
     disagreements: tuple[Disagreement, ...] = field(default=(), converter=tuple)
+    #: upstream files the package may not ship, fetched on demand (see :mod:`imagenet_versions.ondemand`)
+    on_demand: OnDemand | None = None
 
     def __repr__(self) -> str:
         n = f"{self.num_categories:,}" if self.num_categories is not None else "?"
@@ -136,6 +141,7 @@ class Catalog:
         *,
         root: Path | Any,
         source: str = "<catalog>",
+        alias_notes: Mapping[str, tuple[tuple[str, ...], str]] | None = None,
     ) -> None:
         self._versions = dict(versions)
         self._edges = edges
@@ -147,6 +153,12 @@ class Catalog:
         for v in self._versions.values():
             for a in (v.id, *v.aliases):
                 self._alias.setdefault(normalize(a), set()).add(v.id)
+        # names that collide: an [[alias]] table names its versions and says why
+        self._alias_notes: dict[str, str] = {}
+        for name, (vids, note) in (alias_notes or {}).items():
+            self._alias.setdefault(normalize(name), set()).update(vids)
+            if note:
+                self._alias_notes[normalize(name)] = note
         for vid in self._versions:  # an id always means itself, even if also an alias elsewhere
             self._alias[normalize(vid)] = {vid}
         self._parents: dict[str, list[Derivation]] = {}
@@ -187,11 +199,12 @@ class Catalog:
                 msg = f"{source}: duplicate version id {v.id!r}"
                 raise CatalogError(msg)
             versions[v.id] = v
+        notes = _alias_records(doc.get("alias", []), versions, source)
         cat = cls(versions, (), root=root, source=source)
         edges = []
         for i, rec in enumerate(doc.get("edge", []), 1):
             edges.append(cat._edge_from_record(rec, f"{source}: edge #{i}"))
-        cat = cls(versions, tuple(edges), root=root, source=source)
+        cat = cls(versions, tuple(edges), root=root, source=source, alias_notes=notes)
         for e in edges:
             if len(cat._parents[e.child]) > 1 and versions[e.child].category_status == "derived":
                 msg = f"{source}: derived version {e.child!r} has several parents; its categories are ambiguous"
@@ -241,8 +254,12 @@ class Catalog:
             raise UnknownVersionError(str(query), tuple(cands[:5]), tuple(sorted(self._versions)))
         if len(ids) > 1:
             ordered = sorted(ids)
+            why = self._alias_notes.get(key, "")
+            sources = "; ".join(f"{vid}: {_short_citation(self._versions[vid])}" for vid in ordered)
             raise AmbiguousVersionError(
-                str(query), tuple((vid, self._count(vid)) for vid in ordered), "use one of these ids"
+                str(query),
+                tuple((vid, self._count(vid)) for vid in ordered),
+                f"{why + '; ' if why else ''}use one of these ids (sources: {sources})",
             )
         return next(iter(ids))
 
@@ -279,8 +296,35 @@ class Catalog:
         if cats is None:
             v = self._versions[vid]
             msg = f"the categories of {vid!r} are not known: {v.categories_source or 'no list is published'}"
+            if v.on_demand is not None and v.on_demand.what == "categories":
+                msg = (
+                    f"the categories of {vid!r} are not shipped ({v.on_demand.licence or v.licence}); "
+                    f"download them once with Catalog.fetch_on_demand({vid!r})"
+                )
             raise CategoriesUnknownError(msg)
         return cats
+
+    def fetch_on_demand(self, query: str, *, mirror: str | None = None) -> tuple[Path, ...]:
+        """Download (once, into the cache) the pinned upstream files of a version the
+        package may not ship, and return their local paths.
+
+        After this, :meth:`categories` works offline for versions whose on-demand
+        files hold the category list. ``mirror`` is a base URL to fetch from instead.
+
+        Raises:
+            CatalogError: the version has nothing to fetch.
+            DownloadError, IntegrityError: see :func:`imagenet_versions._fetch.fetch`.
+        """
+        from imagenet_versions import ondemand
+
+        vid = self.resolve(query)
+        od = self._versions[vid].on_demand
+        if od is None:
+            msg = f"{vid!r} has no on-demand files; its data ships with the package or is unknown"
+            raise CatalogError(msg)
+        paths = ondemand.fetch(od, mirror=mirror)
+        self._categories.pop(vid, None)
+        return paths
 
     def name_of(self, wnid: str) -> str:
         """The lemmas of a category id, from the shipped ``names.tsv`` (the id itself if unknown)."""
@@ -307,7 +351,11 @@ class Catalog:
             return self._categories[vid]
         v = self._versions[vid]
         cats: tuple[str, ...] | None
-        if v.category_status in ("published", "reconstructed"):
+        if v.on_demand is not None and v.on_demand.what == "categories":
+            cats = self._on_demand_categories(v.on_demand)
+            if cats is None:  # not fetched yet: not cached, so that a later fetch is seen
+                return None
+        elif v.category_status in ("published", "reconstructed"):
             cats = tuple(self._read_lines(f"categories/{vid}.txt", f"categories of {vid!r}"))
         elif v.category_status == "derived" and self._parents.get(vid):
             (edge,) = self._parents[vid]
@@ -317,6 +365,15 @@ class Catalog:
             cats = None
         self._categories[vid] = cats
         return cats
+
+    def _on_demand_categories(self, od: OnDemand) -> tuple[str, ...] | None:
+        from imagenet_versions import ondemand
+
+        paths = ondemand.cached(od)
+        if paths is None:
+            return None
+        context = {need: self.categories(need) for need in ondemand.NEEDS.get(od.format, ())}
+        return ondemand.parse_categories(od, paths, context)
 
     def _read_text(self, rel: str, what: str) -> str:
         try:
@@ -425,6 +482,10 @@ def _version_from_record(rec: Mapping[str, Any], where: str) -> Version:
         Disagreement(d["what"], tuple((x["value"], x["source"]) for x in d["values"]), d.get("note", ""))
         for d in rec.pop("disagreements", [])
     )
+    if "on_demand" in rec:
+        from imagenet_versions import ondemand
+
+        rec["on_demand"] = ondemand.from_record(rec["on_demand"], where)
     known = {a.name for a in attrs.fields(Version)}
     extra = set(rec) - known
     if extra:
@@ -435,6 +496,35 @@ def _version_from_record(rec: Mapping[str, Any], where: str) -> Version:
     except TypeError as exc:
         msg = f"{where}: {exc}"
         raise CatalogError(msg) from exc
+
+
+def _short_citation(v: Version) -> str:
+    """``Hendrycks et al. 2021`` from a version's citation and year."""
+    authors = v.citation.split(". ")[0]
+    first = re.split(r"[,.]", authors)[0].strip() or v.id
+    return f"{first}{' et al.' if ',' in authors else ''}{f' {v.year}' if v.year else ''}"
+
+
+def _alias_records(
+    records: list[Mapping[str, Any]], versions: Mapping[str, Version], source: str
+) -> dict[str, tuple[tuple[str, ...], str]]:
+    """``[[alias]]`` tables: a name that several versions go by, and why it is ambiguous."""
+    out: dict[str, tuple[tuple[str, ...], str]] = {}
+    for i, rec in enumerate(records, 1):
+        where = f"{source}: alias #{i}"
+        name, vids = rec.get("name"), rec.get("versions")
+        if not isinstance(name, str) or not isinstance(vids, list) or len(vids) < 2:
+            msg = f"{where}: an alias needs a 'name' and a list of at least two 'versions'"
+            raise CatalogError(msg)
+        unknown = [v for v in vids if v not in versions]
+        if unknown:
+            msg = f"{where} ({name}): unknown version(s) {', '.join(map(repr, unknown))}"
+            raise CatalogError(msg)
+        if name in versions:
+            msg = f"{where}: {name!r} is a version id; an id always means itself"
+            raise CatalogError(msg)
+        out[name] = (tuple(vids), str(rec.get("note", "")))
+    return out
 
 
 def default_catalog() -> Catalog:

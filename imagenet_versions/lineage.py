@@ -166,8 +166,8 @@ def verify(catalog: Catalog | None = None) -> list[Mismatch]:
     out: list[Mismatch] = []
     for e in cat.edges:
         child = cat.get(e.child)
-        if child.category_status not in ("published", "reconstructed"):
-            continue
+        if child.category_status not in ("published", "reconstructed") or child.on_demand is not None:
+            continue  # on-demand lists are not shipped, so they are not checked offline
         try:
             parent_cats = cat.categories(e.parent)
         except CategoriesUnknownError:

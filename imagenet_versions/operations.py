@@ -105,6 +105,8 @@ class Subset(Operation):
         return tuple(w for w in self.keep if w in have)
 
     def why(self, wnid: str) -> str:
+        if not self.keep:  # the list is not shipped (on demand or unknown): the rule is all there is
+            return self.rule or "not among the classes kept"
         return (
             f"not among the {len(self.keep):,} classes kept ({self.rule})"
             if self.rule
@@ -114,6 +116,8 @@ class Subset(Operation):
     def describe(self) -> str:
         if self.level == "images":
             return f"image subset: {self.rule}" if self.rule else "image subset"
+        if not self.keep:
+            return f"subset: {self.rule}" if self.rule else "subset"
         return f"subset to {len(self.keep):,} classes" + (f": {self.rule}" if self.rule else "")
 
 

@@ -34,7 +34,7 @@ def test_simclr_1pct_is_a_subset_of_10pct() -> None:
 
 
 def test_lineage_aware_diff_from_the_category_subset() -> None:
-    d = iv.diff("ilsvrc2012", "imagenet-100", images=True, split="val").images
+    d = iv.diff("ilsvrc2012", "imagenet-100-cmc", images=True, split="val").images
     assert d.method == "category-filter"
     assert (d.removed_count, d.common_count, d.added_count) == (45000, 5000, 0)
     assert len(d.removed.to_list()) == 45000

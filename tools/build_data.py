@@ -190,6 +190,78 @@ PINS: dict[str, dict[str, str]] = {
         "licence": "Apache-2.0 (package)",
         "origin": "pypi:timm==1.0.31:timm/data/_info/imagenet_r_indices.txt",
     },
+    # ---- second gathering (issue 11): the long tail
+    "ssb-imagenet/imagenet_osr_splits.pkl": {
+        "sha256": "f175aef5a57f56140540033ee8e7dc321dad289f8291ec7795105c6021665350",
+        "licence": "MIT",
+        "origin": "github:sgvaze/osr_closed_set_all_you_need@3258f058d4fd75cb88e23d0bd638d24b629e60d3:data/open_set_splits/imagenet_osr_splits.pkl",
+    },
+    "ssb-imagenet/imagenet_osr_splits_winter21.pkl": {
+        "sha256": "0455f2e38dc0e3db64faabdfca662f551dbdd67e3d2164ce56a07d586221c985",
+        "licence": "MIT",
+        "origin": "github:sgvaze/osr_closed_set_all_you_need@3258f058d4fd75cb88e23d0bd638d24b629e60d3:data/open_set_splits/imagenet_osr_splits_winter21.pkl",
+    },
+    "ssb-imagenet/imagenet_ssb_splits.json": {
+        "sha256": "90644c5a2c267800e22bf660cc56fd58e4683fac42f27923dc10189e8a08666d",
+        "licence": "no licence file (read to check the known-class order; not shipped)",
+        "origin": "github:sgvaze/SSB@615320bebdcc355914680bce820bbd48347c74bb:SSB/splits/imagenet_ssb_splits.json",
+    },
+    "ssb-imagenet/imagenet_ssb_splits_ffded7c_devkit_order.json": {
+        "sha256": "78ffe6ff526402fc1ff307b50f40eae4c6508ef06436daa9bf65e3abab575389",
+        "licence": "no licence file (read to check the known-class order; not shipped)",
+        "origin": "github:sgvaze/SSB@ffded7c76f6d0b44164093e15cf104bc7bb0d288:SSB/splits/imagenet_ssb_splits.json",
+    },
+    "imagenet-100-variants/podnet_val_100.txt": {
+        "sha256": "6753a92117737f36227002079b92e37a3670c719d59d363af3d4bece15d8f073",
+        "licence": "MIT",
+        "origin": "github:arthurdouillard/incremental_learning.pytorch@c09fc54dc4e9b03f5ea209397bd7ac09d6f27eb1:imagenet_split/val_100.txt",
+    },
+    "imagenet-100-variants/foster_imagenet-sub_eval.txt": {
+        "sha256": "59a29b2cd743cb9491c6cce10797bf107eb22acc6befc792ad7de48b9a095d97",
+        "licence": "MIT",
+        "origin": "github:G-U-N/ECCV22-FOSTER@555c7f05d8aa2ef199d6a074feb48566836ae892:imagenet-sub/eval.txt",
+    },
+    "tiered-imagenet/train.csv": {
+        "sha256": "6b87c8440f610d406bce85ac70db018485cc1b036a9106d512e75e4988eb3e15",
+        "licence": "MIT",
+        "origin": "github:renmengye/few-shot-ssl-public@4ce8726c036ae2811050e9571e8d2b4b46b2acac:fewshot/data/tiered_imagenet_split/train.csv",
+    },
+    "tiered-imagenet/val.csv": {
+        "sha256": "e63540c17e82c2de98df9244b03cdb7e214ea513ae543d6dbc29998f9597cfc5",
+        "licence": "MIT",
+        "origin": "github:renmengye/few-shot-ssl-public@4ce8726c036ae2811050e9571e8d2b4b46b2acac:fewshot/data/tiered_imagenet_split/val.csv",
+    },
+    "tiered-imagenet/test.csv": {
+        "sha256": "a478b4481aae4003b6b3c7a09f9ddc56b36f54652e01b83d07a8e6ee1b789d56",
+        "licence": "MIT",
+        "origin": "github:renmengye/few-shot-ssl-public@4ce8726c036ae2811050e9571e8d2b4b46b2acac:fewshot/data/tiered_imagenet_split/test.csv",
+    },
+    "geirhos-16-class/mvh_human_categories.py": {
+        "sha256": "cd65942738260574b3bba9de42c1e5b292c3e29f67758589af1e14a4efe10531",
+        "licence": "MIT (licenses/CODE_LICENSE)",
+        "origin": "github:bethgelab/model-vs-human@79ed7cd1d9ac3a114e71b6638f0a98bdd627316c:modelvshuman/helper/human_categories.py",
+    },
+    "imagenet-vid-robust/vid_class_idx_map.json": {
+        "sha256": "665fdc1c6e090ac976ccf35ca2eb91416ec1d8dcde45d1eb95ed008eab166729",
+        "licence": "MIT",
+        "origin": "github:modestyachts/imagenet-testbed@0170eec658d664289d9f61de8f90f967f49abca0:src/eval_settings/imagenet-vid-robust_metadata/class_idx_map.json",
+    },
+    "imagenet-ood-variants/zhang_imgnet_d2imgnet_id.txt": {
+        "sha256": "ac4935ba6daee7d30f1e0bcd7617d574eda2dccefe7db7054c9f205e2fbdf47e",
+        "licence": "MIT",
+        "origin": "github:chenshuang-zhang/imagenet_d@d8bb2dfdc91dc56ce8d39ae639b1f9cc1a663aac:preprocessing/imgnet_d2imgnet_id.txt",
+    },
+    "wordnet-hierarchy/words.txt": {
+        "sha256": "55df3c6ee75859de344e2834ef65d88d61cec389d57e787be59e942c9b73e9aa",
+        "licence": "MIT (the same git blob a2403d12 ships as words.txt in renmengye/few-shot-ssl-public); data from image-net.org",
+        "origin": "github:renmengye/few-shot-ssl-public@4ce8726c036ae2811050e9571e8d2b4b46b2acac:fewshot/data/tiered_imagenet_split/words.txt",
+        "transformation": "used only for the names of tieredImageNet superclasses outside fall11",
+    },
+    "imagenet-ood-variants/rusak_show_mappings.ipynb": {
+        "sha256": "df42b0c8d79504096f7558c4a219e58c76aeea6be66b3f7fb07737dbd2bdd78a",
+        "licence": "Apache-2.0",
+        "origin": "github:bethgelab/robustness@0ef82b178e3526f63d8017dc870072d611d883e9:examples/imagenet_d/show_mappings.ipynb",
+    },
 }
 
 
@@ -355,6 +427,142 @@ def breeds(inp: Inputs, wheel: Path | None) -> dict[str, dict[str, object]]:
     return out
 
 
+# ---------------------------------------------------------------- the long tail (issue 11)
+
+
+def _unpickle(data: bytes) -> dict[str, object]:
+    """Load one of the pinned SSB pickles (numpy arrays inside; trusted by its pinned sha256)."""
+    import pickle
+
+    import numpy as np
+
+    class _Unpickler(pickle.Unpickler):
+        def find_class(self, module: str, name: str) -> object:
+            # the pickles name numpy 1.x's private module; numpy 2 moved it
+            if module.startswith("numpy.core"):
+                module = module.replace("numpy.core", "numpy._core", 1)
+            if module.split(".")[0] not in ("numpy", "builtins", "collections", "copyreg"):
+                raise SystemExit(f"unexpected global {module}.{name} in an SSB pickle")
+            return super().find_class(module, name)
+
+    _ = np  # imported so that numpy's pickle helpers are importable
+    out = _Unpickler(io.BytesIO(data)).load()
+    if not isinstance(out, dict):
+        raise SystemExit("an SSB pickle is not a dict")
+    return out
+
+
+def ssb(inp: Inputs, removed_from_winter21: dict[str, str], ilsvrc: list[str], devkit: list[str]) -> dict[str, list[str]]:
+    """SSB Hard (fall11, winter21) and Easy unknown classes, from the authors' MIT pickles.
+
+    Checks what the catalog states about them: winter21 Hard is fall11 Hard minus
+    20 wnids, order kept, each removed by the winter21 person filter; Easy is the
+    same in both; the SSB repository's known classes were first in devkit order,
+    now sorted; its unknown lists equal the winter21 pickle's.
+    """
+    f11 = _unpickle(inp.bytes("ssb-imagenet/imagenet_osr_splits.pkl"))
+    w21 = _unpickle(inp.bytes("ssb-imagenet/imagenet_osr_splits_winter21.pkl"))
+    hard11 = [str(w) for w in f11["hard_i21k_classes"]]  # type: ignore[attr-defined]
+    hard21 = [str(w) for w in w21["hard_i21k_classes"]]  # type: ignore[attr-defined]
+    easy11 = [str(w) for w in f11["easy_i21k_classes"]]  # type: ignore[attr-defined]
+    easy21 = [str(w) for w in w21["easy_i21k_classes"]]  # type: ignore[attr-defined]
+    dropped = [w for w in hard11 if w not in set(hard21)]
+    if easy11 != easy21 or [w for w in hard11 if w in set(hard21)] != hard21 or len(dropped) != 20:
+        raise SystemExit("SSB: winter21 is no longer fall11 minus 20 Hard classes")
+    unexplained = [w for w in dropped if w not in removed_from_winter21]
+    if unexplained:
+        raise SystemExit(f"SSB: dropped Hard classes not removed by the winter21 filter: {unexplained}")
+    current = json.loads(inp.text("ssb-imagenet/imagenet_ssb_splits.json"))
+    first = json.loads(inp.text("ssb-imagenet/imagenet_ssb_splits_ffded7c_devkit_order.json"))
+    for state, order in ((current, ilsvrc), (first, devkit)):
+        if state["known_classes"] != order:
+            raise SystemExit("SSB: known-class order is not the one the catalog states")
+        if state["unknown_classes"]["Hard"] != hard21 or state["unknown_classes"]["Easy"] != easy21:
+            raise SystemExit("SSB: the repository's unknown classes differ from the winter21 pickle")
+    return {"hard11": hard11, "hard21": hard21, "easy": easy11}
+
+
+def imagenet_100s(inp: Inputs, ilsvrc: list[str], devkit: list[str]) -> dict[str, list[str]]:
+    """The three other ImageNet-100s, each from its authors' file or rule."""
+    import numpy as np
+
+    podnet: dict[int, set[str]] = {}
+    for line in inp.lines("imagenet-100-variants/podnet_val_100.txt"):
+        path, label = line.split()
+        podnet.setdefault(int(label), set()).add(path.split("/")[1])
+    if sorted(podnet) != list(range(100)) or any(len(v) != 1 for v in podnet.values()):
+        raise SystemExit("PODNet val_100.txt: labels are not 0-99 with one class each")
+    podnet_list = [podnet[i].pop() for i in range(100)]
+    if podnet_list != ilsvrc[:100]:
+        raise SystemExit("PODNet/BiC ImageNet-100 is no longer the first 100 sorted classes")
+    # UCIR gen_imagenet_subset.py: np.random.seed(1993); np.random.choice(sorted classes, 100, replace=False);
+    # legacy RandomState, whose stream NumPy's compatibility policy freezes.
+    rng = np.random.RandomState(1993)
+    ucir = [str(w) for w in rng.choice(ilsvrc, 100, replace=False)]
+    foster = {ln for ln in inp.lines("imagenet-100-variants/foster_imagenet-sub_eval.txt") if "/" not in ln}
+    if set(ucir) != foster:
+        raise SystemExit("UCIR seed-1993 subset does not equal FOSTER's imagenet-sub classes")
+    return {
+        "imagenet-100-podnet": podnet_list,
+        "imagenet-100-ucir": sorted(ucir),  # read back with ImageFolder: sorted label order
+        "imagenet-100-icarl": devkit[:100],  # devkit IDs 1-100 (meta.mat order = map_clsloc.txt order, inferred)
+    }
+
+
+def tiered(inp: Inputs) -> list[tuple[str, str, str]]:
+    rows = []
+    for split in ("train", "val", "test"):
+        for line in inp.lines(f"tiered-imagenet/{split}.csv"):
+            wnid, sup = line.split(",")
+            rows.append((wnid, sup, split))
+    if len({r[0] for r in rows}) != 608 or len({r[1] for r in rows}) != 34:
+        raise SystemExit("tieredImageNet: not 608 classes in 34 superclasses")
+    return rows
+
+
+def geirhos16(inp: Inputs, ilsvrc: list[str]) -> list[tuple[str, str]]:
+    """(wnid, category) from model-vs-human's *_indices lists (207 ILSVRC-2012 classes)."""
+    tree = ast.parse(inp.text("geirhos-16-class/mvh_human_categories.py"))
+    (cls,) = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "HumanCategories"]
+    rows = []
+    for st in cls.body:
+        if isinstance(st, ast.Assign) and isinstance(st.targets[0], ast.Name) and st.targets[0].id.endswith("_indices"):
+            category = st.targets[0].id.removesuffix("_indices")
+            rows += [(ilsvrc[i], category) for i in ast.literal_eval(st.value)]
+    rows.sort(key=lambda r: (r[1], ilsvrc.index(r[0])))
+    if len(rows) != 207 or len({r[1] for r in rows}) != 16:
+        raise SystemExit("16-class-ImageNet: not 207 classes in 16 categories")
+    return rows
+
+
+def vid_robust(inp: Inputs, ilsvrc: list[str]) -> list[tuple[str, str]]:
+    m = json.loads(inp.text("imagenet-vid-robust/vid_class_idx_map.json"))
+    rows = [(ilsvrc[int(i)], f"imagenet-vid:{int(j)}") for i, j in sorted(m.items(), key=lambda kv: int(kv[0]))]
+    if len(rows) != 288 or len({r[1] for r in rows}) != 30:
+        raise SystemExit("ImageNet-Vid-Robust: not 288 classes onto 30")
+    return rows
+
+
+def imagenet_d_zhang(inp: Inputs, ilsvrc: list[str]) -> list[tuple[str, str]]:
+    m = json.loads(inp.text("imagenet-ood-variants/zhang_imgnet_d2imgnet_id.txt"))
+    rows = sorted(((ilsvrc[i], f"imagenet-d:{k.lower()}") for k, idx in m.items() for i in idx), key=lambda r: r[0])
+    if len(m) != 113 or len({r[0] for r in rows}) != 125 or len(rows) != 125:
+        raise SystemExit("ImageNet-D (Zhang): not 113 categories over 125 distinct ILSVRC-2012 classes")
+    return rows
+
+
+def imagenet_d_rusak(inp: Inputs, ilsvrc: list[str]) -> list[str]:
+    """The ILSVRC-2012 classes Rusak et al.'s mapping assigns a VisDA class to: the
+    complement of the unmapped indices the notebook prints in cell 4."""
+    nb = json.loads(inp.text("imagenet-ood-variants/rusak_show_mappings.ipynb"))
+    text = "".join(nb["cells"][4]["outputs"][0]["text"])
+    unmapped = {int(ln.split(" ", 1)[0]) for ln in text.splitlines() if ln.strip()}
+    kept = [w for i, w in enumerate(ilsvrc) if i not in unmapped]
+    if len(unmapped) != 536 or len(kept) != 464:
+        raise SystemExit("ImageNet-D (Rusak): not 536 unmapped / 464 mapped classes")
+    return kept
+
+
 def build(inp: Inputs, out: Path, robustness_wheel: Path | None) -> dict[str, str]:
     files: dict[str, bytes] = {}
 
@@ -387,7 +595,7 @@ def build(inp: Inputs, out: Path, robustness_wheel: Path | None) -> dict[str, st
         "tiny-imagenet": "tiny-imagenet/nbdt_TinyImagenet200.txt",
         "mini-imagenet": "mini-imagenet/mini_imagenet_synsets.txt",
         "imagenette": "imagenette/tfds_imagenette_labels.txt",
-        "imagenet-100": "imagenet-100-cmc/imagenet100.txt",
+        "imagenet-100-cmc": "imagenet-100-cmc/imagenet100.txt",
     }
     for vid, rel in simple.items():
         cats(vid, inp.lines(rel))
@@ -430,13 +638,53 @@ def build(inp: Inputs, out: Path, robustness_wheel: Path | None) -> dict[str, st
     put("evidence/timm_imagenet_a_indices.txt", inp.lines("imagenet-a/imagenet_a_indices.txt"))
     put("evidence/timm_imagenet_r_indices.txt", inp.lines("imagenet-r/imagenet_r_indices.txt"))
 
+    # ---- the long tail (issue 11)
+    devkit = [ln.split()[0] for ln in sorted(inp.lines("downsampled-imagenet/map_clsloc.txt"), key=lambda s: int(s.split()[1]))]
+    reasons = {r[0]: r[1] for r in removed}
+    s = ssb(inp, reasons, ilsvrc, devkit)
+    cats("ssb-imagenet-hard-fall11", s["hard11"])
+    cats("ssb-imagenet-hard-winter21", s["hard21"])
+    cats("ssb-imagenet-easy", s["easy"])
+    dropped = [w for w in s["hard11"] if w not in set(s["hard21"])]
+    put(
+        "operations/ssb-imagenet-hard-winter21.filter.tsv",
+        ["wnid\treason"] + [f"{w}\t{reasons[w]}" for w in dropped],
+    )
+    for vid, wnids in imagenet_100s(inp, ilsvrc, devkit).items():
+        cats(vid, wnids)
+    put("operations/tiered-imagenet.subset.tsv", ["wnid\tsuperclass\tsplit"] + ["\t".join(r) for r in tiered(inp)])
+    g16 = geirhos16(inp, ilsvrc)
+    put("operations/imagenet-16-class.relabel.tsv", ["wnid\tlabel"] + [f"{w}\t{c}" for w, c in [(w, f"geirhos16:{c}") for w, c in g16]])
+    put("operations/imagenet-16-class.labels.txt", sorted({f"geirhos16:{c}" for _, c in g16}))
+    vid = vid_robust(inp, ilsvrc)
+    put("operations/imagenet-vid-robust.relabel.tsv", ["wnid\tlabel"] + ["\t".join(r) for r in vid])
+    put("operations/imagenet-vid-robust.labels.txt", [f"imagenet-vid:{i}" for i in range(30)])
+    zd = imagenet_d_zhang(inp, ilsvrc)
+    put("operations/imagenet-d-zhang.relabel.tsv", ["wnid\tlabel"] + ["\t".join(r) for r in zd])
+    put("operations/imagenet-d-zhang.labels.txt", sorted({r[1] for r in zd}))
+    put("operations/imagenet-d-rusak.subset.tsv", ["wnid\tnote"] + [f"{w}\tmapped to a VisDA-2019 class" for w in imagenet_d_rusak(inp, ilsvrc)])
+    for w, c in g16:
+        names[f"geirhos16:{c}"] = c
+    for i in range(30):
+        names[f"imagenet-vid:{i}"] = f"ImageNet-VID class {i} (name not in the published map)"
+    for _, lab in zd:
+        names[lab] = lab.split(":", 1)[1].replace("_", " ")
+
     used: set[str] = set()
     for rel, data in files.items():
         if rel.startswith(("categories/", "operations/")) and rel.endswith(".txt"):
             used.update(data.decode().split())
         elif rel.endswith(".tsv"):
             for line in data.decode().splitlines()[1:]:
-                used.update(c for c in line.split("\t")[:2] if c.startswith(("n0", "n1", "dummy")))
+                used.update(
+                    c
+                    for c in line.split("\t")[:2]
+                    if c.startswith(("n0", "n1", "dummy")) or (":" in c and rel.endswith(".relabel.tsv"))
+                )
+    words = dict(ln.split("\t", 1) for ln in inp.lines("wordnet-hierarchy/words.txt"))
+    for w in used:
+        if w not in names and w in words:
+            names[w] = words[w].strip()
     missing = sorted(w for w in used if w not in names)
     if missing:
         raise SystemExit(f"no name for {missing}")
