@@ -298,8 +298,8 @@ class Catalog:
             msg = f"the categories of {vid!r} are not known: {v.categories_source or 'no list is published'}"
             if v.on_demand is not None and v.on_demand.what == "categories":
                 msg = (
-                    f"the categories of {vid!r} are not shipped ({v.on_demand.licence or v.licence}); "
-                    f"download them once with Catalog.fetch_on_demand({vid!r})"
+                    f"the categories of {vid!r} are not known until fetched: they are not shipped "
+                    f"({v.on_demand.licence or v.licence}); download them once with Catalog.fetch_on_demand({vid!r})"
                 )
             raise CategoriesUnknownError(msg)
         return cats

@@ -161,9 +161,7 @@ def fetch(od: OnDemand, *, mirror: str | None = None) -> tuple[Path, ...]:
     """
     from imagenet_versions._fetch import fetch as _fetch
 
-    return tuple(
-        _fetch(f"{mirror.rstrip('/')}/{f.name}" if mirror else f.url, f.sha256, name=f.name) for f in od.files
-    )
+    return tuple(_fetch(f"{mirror.rstrip('/')}/{f.name}" if mirror else f.url, f.sha256, name=f.name) for f in od.files)
 
 
 def parse_categories(od: OnDemand, paths: Sequence[Path], context: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:

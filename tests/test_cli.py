@@ -63,7 +63,7 @@ def test_lineage_mermaid_and_dot(capsys: pytest.CaptureFixture[str]) -> None:
     assert "imagenet-fall11" in out and "imagenet-21k-p-winter21" not in out
     assert "filter \u22122,674 classes" in out
     code, out, _ = run(capsys, "lineage", "--format", "dot")
-    assert out.startswith("digraph") and out.count(" -> ") == len(iv.Catalog.default().edges) == 38
+    assert out.startswith("digraph") and out.count(" -> ") == len(iv.Catalog.default().edges)
 
 
 def test_verify_text(capsys: pytest.CaptureFixture[str]) -> None:

@@ -452,7 +452,9 @@ def _unpickle(data: bytes) -> dict[str, object]:
     return out
 
 
-def ssb(inp: Inputs, removed_from_winter21: dict[str, str], ilsvrc: list[str], devkit: list[str]) -> dict[str, list[str]]:
+def ssb(
+    inp: Inputs, removed_from_winter21: dict[str, str], ilsvrc: list[str], devkit: list[str]
+) -> dict[str, list[str]]:
     """SSB Hard (fall11, winter21) and Easy unknown classes, from the authors' MIT pickles.
 
     Checks what the catalog states about them: winter21 Hard is fall11 Hard minus
@@ -639,7 +641,10 @@ def build(inp: Inputs, out: Path, robustness_wheel: Path | None) -> dict[str, st
     put("evidence/timm_imagenet_r_indices.txt", inp.lines("imagenet-r/imagenet_r_indices.txt"))
 
     # ---- the long tail (issue 11)
-    devkit = [ln.split()[0] for ln in sorted(inp.lines("downsampled-imagenet/map_clsloc.txt"), key=lambda s: int(s.split()[1]))]
+    devkit = [
+        ln.split()[0]
+        for ln in sorted(inp.lines("downsampled-imagenet/map_clsloc.txt"), key=lambda s: int(s.split()[1]))
+    ]
     reasons = {r[0]: r[1] for r in removed}
     s = ssb(inp, reasons, ilsvrc, devkit)
     cats("ssb-imagenet-hard-fall11", s["hard11"])
@@ -654,7 +659,10 @@ def build(inp: Inputs, out: Path, robustness_wheel: Path | None) -> dict[str, st
         cats(vid, wnids)
     put("operations/tiered-imagenet.subset.tsv", ["wnid\tsuperclass\tsplit"] + ["\t".join(r) for r in tiered(inp)])
     g16 = geirhos16(inp, ilsvrc)
-    put("operations/imagenet-16-class.relabel.tsv", ["wnid\tlabel"] + [f"{w}\t{c}" for w, c in [(w, f"geirhos16:{c}") for w, c in g16]])
+    put(
+        "operations/imagenet-16-class.relabel.tsv",
+        ["wnid\tlabel"] + [f"{w}\tgeirhos16:{c}" for w, c in g16],
+    )
     put("operations/imagenet-16-class.labels.txt", sorted({f"geirhos16:{c}" for _, c in g16}))
     vid = vid_robust(inp, ilsvrc)
     put("operations/imagenet-vid-robust.relabel.tsv", ["wnid\tlabel"] + ["\t".join(r) for r in vid])
@@ -662,8 +670,11 @@ def build(inp: Inputs, out: Path, robustness_wheel: Path | None) -> dict[str, st
     zd = imagenet_d_zhang(inp, ilsvrc)
     put("operations/imagenet-d-zhang.relabel.tsv", ["wnid\tlabel"] + ["\t".join(r) for r in zd])
     put("operations/imagenet-d-zhang.labels.txt", sorted({r[1] for r in zd}))
-    put("operations/imagenet-d-rusak.subset.tsv", ["wnid\tnote"] + [f"{w}\tmapped to a VisDA-2019 class" for w in imagenet_d_rusak(inp, ilsvrc)])
-    for w, c in g16:
+    put(
+        "operations/imagenet-d-rusak.subset.tsv",
+        ["wnid\tnote"] + [f"{w}\tmapped to a VisDA-2019 class" for w in imagenet_d_rusak(inp, ilsvrc)],
+    )
+    for _w, c in g16:
         names[f"geirhos16:{c}"] = c
     for i in range(30):
         names[f"imagenet-vid:{i}"] = f"ImageNet-VID class {i} (name not in the published map)"
