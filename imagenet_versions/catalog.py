@@ -501,8 +501,9 @@ def _version_from_record(rec: Mapping[str, Any], where: str) -> Version:
 def _short_citation(v: Version) -> str:
     """``Hendrycks et al. 2021`` from a version's citation and year."""
     authors = v.citation.split(". ")[0]
-    first = re.split(r"[,.]", authors)[0].strip() or v.id
-    return f"{first}{' et al.' if ',' in authors else ''}{f' {v.year}' if v.year else ''}"
+    first = re.split(r"[,.]| et al", authors)[0].strip() or v.id
+    several = "," in authors or "et al" in authors
+    return f"{first}{' et al.' if several else ''}{f' {v.year}' if v.year else ''}"
 
 
 def _alias_records(

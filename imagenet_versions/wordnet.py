@@ -80,7 +80,7 @@ SNAPSHOT_COLUMNS = (
 LISTS = {
     "fall11": "ImageNet fall11 release, 21,841 synsets (timm imagenet22k_synsets.txt)",
     "goog21k": "Google's ImageNet-21k label space, 21,843 wnids (BiT / ViT)",
-    "ms22k": "Microsoft's ImageNet-22K label space, 21,842 wnids (Swin / BEiT)",
+    "ms22k": "Microsoft's ImageNet-22K remapping for FocalNet, 21,842 wnids (timm imagenet-22k-ms)",
     "ilsvrc2012": "ILSVRC-2012 (ImageNet-1K), 1,000 synsets; label index = sorted order",
     "in9": "ImageNet-9 (Backgrounds Challenge) superclasses",
     "breeds": "BREEDS modified-hierarchy nodes that are WordNet ids",

@@ -13,11 +13,13 @@ Writes, under ``imagenet_versions/data/``:
   every version whose category list is published (or, for winter21,
   reconstructed);
 - ``operations/*.tsv``: the evidence that some edges need (the winter21
-  person-subtree filter with a reason per wnid; the BREEDS and ImageNet-9
-  many-to-one relabels);
+  person-subtree filter with a reason per wnid, and SSB's 20 winter21 drops with
+  the same reasons; the BREEDS, ImageNet-9, 16-class, ImageNet-Vid-Robust and
+  ImageNet-D many-to-one relabels; tieredImageNet's superclasses);
 - ``evidence/*.txt``: published index files that the tests check our label
   maps against (timm's ImageNet-A / -R indices into the 1K head);
-- ``names.tsv``: wnid -> lemmas for every id used above;
+- ``names.tsv``: wnid -> lemmas for every id used above (namespaced labels such as
+  ``geirhos16:knife`` too);
 - ``provenance/build_data.json``: origin, licence and sha256 of every input and
   the sha256 of every output.
 
