@@ -13,6 +13,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "imagenet_versions" / "data"
 MIRROR = Path(os.environ.get("IMAGENET_VERSIONS_MIRROR", ROOT.parent / "shared" / "data" / "sources"))
+if "IMAGENET_VERSIONS_MIRROR" not in os.environ and not MIRROR.is_dir():
+    MIRROR = ROOT.parent.parent / "shared" / "data" / "sources"  # a git worktree under <project>/wt/<name>
 WHEEL = os.environ.get("IMAGENET_VERSIONS_ROBUSTNESS_WHEEL", "")
 
 
