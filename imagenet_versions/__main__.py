@@ -492,6 +492,31 @@ def cmd_manifest(cat: Catalog, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_fetch(cat: Catalog, args: argparse.Namespace) -> int:
+    """Download the pinned files of a version the package may not ship (issue 11)."""
+    vid = cat.resolve(args.version)
+    paths = cat.fetch_on_demand(vid, mirror=args.mirror)
+    od = cat.get(vid).on_demand
+    assert od is not None  # fetch_on_demand raised otherwise
+    n = len(cat.categories(vid)) if od.what == "categories" else None
+    doc = {
+        "schema": "imagenet-versions/fetch@1",
+        "version": vid,
+        "what": od.what,
+        "licence": od.licence,
+        "categories": n,
+        "files": [{**f.to_dict(), "path": str(p)} for f, p in zip(od.files, paths, strict=True)],
+    }
+    if args.json:
+        _emit_json(doc)
+        return 0
+    for f in doc["files"]:
+        print(f"{f['name']}: {f['path']} (sha256 {f['sha256'][:12]}... checked)")
+    if n is not None:
+        print(f"{vid}: {n:,} categories, now available offline")
+    return 0
+
+
 # ---------------------------------------------------------------- parser
 
 
@@ -621,6 +646,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("root", metavar="WNID_OR_LEMMA")
     s.add_argument("version", metavar="VERSION")
     s.set_defaults(func=cmd_subtree)
+
+    s = sub.add_parser(
+        "fetch", parents=[common], help="download the pinned lists a version's licence keeps out of the package"
+    )
+    s.add_argument("version", metavar="VERSION")
+    s.add_argument("--mirror", metavar="URL", help="fetch the files from <URL>/<name> instead of upstream")
+    s.set_defaults(func=cmd_fetch)
     return p
 
 

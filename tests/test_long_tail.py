@@ -430,3 +430,61 @@ def test_an_alias_table_makes_a_user_name_ambiguous(tmp_path: Path) -> None:
     with pytest.raises(iv.AmbiguousVersionError, match=r"both are called ab.*a: Doe et al\. 2020"):
         cat.resolve("AB")
     assert cat.resolve("a") == "a"
+
+
+# ---------------------------------------------------------------- CLI: fetch
+
+
+def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    from imagenet_versions.__main__ import main
+
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.skipif(not MIRROR.is_dir(), reason=f"source mirror not found at {MIRROR}")
+def test_cli_fetch_downloads_pinned_files_and_reports_them(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    local_server: tuple[str, Path],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import json
+
+    monkeypatch.setenv("IMAGENET_VERSIONS_CACHE", str(tmp_path / "cache"))
+    base, folder = local_server
+    name = "ImageNetS_categories_im50.txt"
+    (folder / name).write_bytes((MIRROR / "imagenet-s" / name).read_bytes())
+    code, out, err = _cli(capsys, "fetch", "imagenet-s-50", "--mirror", base, "--json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert next(iter(doc)) == "schema" and doc["schema"] == "imagenet-versions/fetch@1"
+    assert doc["version"] == "imagenet-s-50" and doc["categories"] == 50
+    (f,) = doc["files"]
+    assert Path(f["path"]).is_file() and f["sha256"] == hashlib.sha256(Path(f["path"]).read_bytes()).hexdigest()
+    code, out, _ = _cli(capsys, "fetch", "imagenet-s-50", "--mirror", base)
+    assert code == 0 and "50 categories, now available offline" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "match"),
+    [
+        (["fetch", "ilsvrc2012"], "no on-demand files"),
+        (["fetch", "imagenet-100"], "ambiguous version"),
+        (["fetch", "no-such-version"], "unknown version"),
+        (["fetch", "imagenet-s-50", "--mirror", "file:///etc"], "could not download"),
+        (["fetch", "imagenet-s-50", "--mirror", "http://127.0.0.1:9"], "could not download"),
+    ],
+)
+def test_cli_fetch_errors_are_one_line_and_exit_2(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    match: str,
+) -> None:
+    monkeypatch.setenv("IMAGENET_VERSIONS_CACHE", str(tmp_path / "cache"))
+    code, out, err = _cli(capsys, *argv, "--json")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and match in err and "Traceback" not in err
