@@ -13,13 +13,13 @@ import functools
 import re
 import tomllib
 from collections.abc import Iterator, Mapping
-from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal
 
 import attrs
 from attrs import field, frozen
 
+from imagenet_versions._types import frozen_mapping
 from imagenet_versions.errors import (
     AmbiguousVersionError,
     CatalogError,
@@ -73,7 +73,7 @@ class Version:
     categories_source: str = ""
     num_categories: int | None = None
     num_categories_source: str = ""
-    images: Mapping[str, int] = field(factory=dict, converter=dict, hash=False)
+    images: Mapping[str, int] = field(factory=dict, converter=frozen_mapping, hash=False)
     images_source: str = ""
     notes: tuple[str, ...] = field(default=(), converter=tuple)
     disagreements: tuple[Disagreement, ...] = field(default=(), converter=tuple)
@@ -98,7 +98,7 @@ class Derivation:
     ops: tuple[Operation, ...] = field(converter=tuple)
     split: str | None = None
     evidence: str = ""
-    known_mismatches: Mapping[str, str] = field(factory=dict, converter=dict, hash=False)
+    known_mismatches: Mapping[str, str] = field(factory=dict, converter=frozen_mapping, hash=False)
 
     @property
     def op(self) -> str:
@@ -136,11 +136,15 @@ class Catalog:
         *,
         root: Path | Any,
         source: str = "<catalog>",
+        shipped: bool = False,
     ) -> None:
         self._versions = dict(versions)
         self._edges = edges
         self._root = root
         self._source = source
+        # the shipped catalog reads its files through _data, which checks each
+        # against its provenance record; a user's catalog reads its own folder
+        self._shipped = shipped
         self._categories: dict[str, tuple[str, ...] | None] = {}
         self._name_table: dict[str, str] | None = None
         self._alias: dict[str, set[str]] = {}
@@ -158,23 +162,30 @@ class Catalog:
     @classmethod
     @functools.cache
     def default(cls) -> Catalog:
-        """The shipped catalog (read once)."""
-        root = files("imagenet_versions") / "data"
-        return cls._from_text((root / "catalog.toml").read_text("utf-8"), root, "imagenet_versions/data/catalog.toml")
+        """The shipped catalog (read once; every file checked against its provenance record).
+
+        Raises:
+            IntegrityError: a shipped data file is missing or damaged.
+        """
+        from imagenet_versions import _data
+
+        return cls._from_text(
+            _data.read_text("catalog.toml"), _data.root(), "imagenet_versions/data/catalog.toml", shipped=True
+        )
 
     @classmethod
     def from_toml(cls, path: str | Path) -> Catalog:
         """Read a catalog file; data paths are relative to its folder."""
         p = Path(path)
         try:
-            text = p.read_text("utf-8")
+            data = p.read_bytes()
         except OSError as exc:
-            msg = f"cannot read catalog {str(p)!r}: {exc.strerror}"
+            msg = f"cannot read catalog {str(p)!r}: {exc.strerror or exc}"
             raise CatalogError(msg) from exc
-        return cls._from_text(text, p.parent, str(p))
+        return cls._from_text(_decode(data, str(p)), p.parent, str(p))
 
     @classmethod
-    def _from_text(cls, text: str, root: Any, source: str) -> Catalog:
+    def _from_text(cls, text: str, root: Any, source: str, *, shipped: bool = False) -> Catalog:
         try:
             doc = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
@@ -187,11 +198,11 @@ class Catalog:
                 msg = f"{source}: duplicate version id {v.id!r}"
                 raise CatalogError(msg)
             versions[v.id] = v
-        cat = cls(versions, (), root=root, source=source)
+        cat = cls(versions, (), root=root, source=source, shipped=shipped)
         edges = []
         for i, rec in enumerate(doc.get("edge", []), 1):
             edges.append(cat._edge_from_record(rec, f"{source}: edge #{i}"))
-        cat = cls(versions, tuple(edges), root=root, source=source)
+        cat = cls(versions, tuple(edges), root=root, source=source, shipped=shipped)
         for e in edges:
             if len(cat._parents[e.child]) > 1 and versions[e.child].category_status == "derived":
                 msg = f"{source}: derived version {e.child!r} has several parents; its categories are ambiguous"
@@ -289,11 +300,14 @@ class Catalog:
     def _names(self) -> dict[str, str]:
         if self._name_table is None:
             table: dict[str, str] = {}
-            try:
-                text = (self._root / "names.tsv").read_text("utf-8")
-            except OSError:
-                text = ""
-            for line in text.splitlines():
+            if self._shipped:
+                text = self._read_text("names.tsv", "category names")
+            else:  # a user's catalog may have no names
+                try:
+                    text = self._read_text("names.tsv", "category names")
+                except CatalogError:
+                    text = ""
+            for line in text.split("\n"):
                 w, _, name = line.partition("\t")
                 table[w] = name
             self._name_table = table
@@ -319,16 +333,29 @@ class Catalog:
         return cats
 
     def _read_text(self, rel: str, what: str) -> str:
+        if self._shipped:
+            from imagenet_versions import _data
+
+            return _data.read_text(rel)
+        path = Path(self._root) / rel
         try:
-            return (self._root / rel).read_text("utf-8")
+            inside = path.resolve().is_relative_to(Path(self._root).resolve())
+        except (OSError, RuntimeError):
+            inside = False
+        if not inside or Path(rel).is_absolute():
+            msg = f"{self._source}: {rel!r} ({what}) is outside the catalog's folder"
+            raise CatalogError(msg)
+        try:
+            data = path.read_bytes()
         except OSError as exc:
             msg = f"{self._source}: cannot read {rel} ({what}): {exc.strerror or exc}"
             raise CatalogError(msg) from exc
+        return _decode(data, str(path))
 
     def _read_lines(self, rel: str, what: str) -> list[str]:
         text = self._read_text(rel, what)
         out = []
-        for n, line in enumerate(text.splitlines(), 1):
+        for n, line in enumerate(text.split("\n"), 1):
             line = line.strip()
             if not line:
                 continue
@@ -341,7 +368,9 @@ class Catalog:
     def _read_tsv(self, rel: str) -> list[list[str]]:
         text = self._read_text(rel, "operation evidence")
         rows = []
-        for n, line in enumerate(text.splitlines()[1:], 2):
+        for n, line in enumerate(text.split("\n")[1:], 2):
+            if not line:
+                continue
             cols = line.split("\t")
             if len(cols) < 2 or not _CATEGORY_RE.match(cols[0]):
                 msg = f"{rel}, line {n}: expected '<wnid>\\t<value>', got {line!r}"
@@ -398,6 +427,18 @@ class Catalog:
         if ref.endswith(".tsv"):
             return tuple(dict.fromkeys(r[0] for r in self._read_tsv(ref)))
         return tuple(self._read_lines(ref, where))
+
+
+def _decode(data: bytes, where: str) -> str:
+    """A user's catalog file as strict UTF-8 (a BOM is accepted), lines ending in LF."""
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        msg = f"{where}, line {line}: not UTF-8 ({exc.reason})"
+        raise CatalogError(msg) from exc
+    return text.replace("\r\n", "\n")
 
 
 def apply_ops(ops: tuple[Operation, ...], categories: tuple[str, ...]) -> tuple[str, ...]:
