@@ -159,7 +159,7 @@ def _flagged_sets(
             out[f] = from_users
         else:
             known = sorted({*_flags.FLAGS, *(g for u in users for g in u.flags)})
-            shown = f if len(f) <= 80 else f[:77] + "..."
+            shown = f[:77] + "..." if isinstance(f, str) and len(f) > 80 else f
             msg = f"unknown flag: {shown!r}; known flags: {', '.join(known)}"
             raise UnknownFlagError(msg)
     return out
