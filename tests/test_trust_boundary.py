@@ -334,3 +334,30 @@ def test_on_demand_files_decode_strictly(tmp_path: Path) -> None:
     path.write_bytes(b",mean_nsfw_train,mean_nsfw_val,std_nsfw_train,std_nsfw_val\nn0\xff,1,1,1,1\n")
     with pytest.raises(DataFileError, match=r"df_nsfw\.csv, line 2: not UTF-8"):
         flags._read_nsfw.__wrapped__(str(path))
+
+
+# ------------------------------------------------------------------ user catalogs
+
+
+@pytest.mark.parametrize("ref", ["../outside.txt", "/etc/hostname", "ops/../../outside.txt"])
+def test_user_catalog_may_not_point_outside_its_folder(tmp_path: Path, ref: str) -> None:
+    (tmp_path / "outside.txt").write_text("n01440764\n", "utf-8")
+    folder = tmp_path / "cat"
+    folder.mkdir()
+    (folder / "catalog.toml").write_text(
+        '[[version]]\nid = "a"\nname = "A"\ncategories = "published"\n\n'
+        '[[version]]\nid = "b"\nname = "B"\ncategories = "derived"\n\n'
+        f'[[edge]]\nparent = "a"\nchild = "b"\nops = [{{ kind = "subset", keep = "{ref}" }}]\n',
+        "utf-8",
+    )
+    with pytest.raises(iv.CatalogError, match="is outside the catalog's folder"):
+        catalog.Catalog.from_toml(folder / "catalog.toml")
+
+
+def test_user_catalog_is_decoded_strictly(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.toml"
+    path.write_bytes(b'\xef\xbb\xbf[[version]]\nid = "a"\nname = "A\xff"\n')
+    with pytest.raises(iv.CatalogError, match=r"catalog\.toml, line 3: not UTF-8"):
+        catalog.Catalog.from_toml(path)
+    path.write_bytes(b'\xef\xbb\xbf[[version]]\r\nid = "a"\r\nname = "A"\r\n')
+    assert [v.id for v in catalog.Catalog.from_toml(path)] == ["a"]
