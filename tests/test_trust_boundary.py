@@ -361,3 +361,18 @@ def test_user_catalog_is_decoded_strictly(tmp_path: Path) -> None:
         catalog.Catalog.from_toml(path)
     path.write_bytes(b'\xef\xbb\xbf[[version]]\r\nid = "a"\r\nname = "A"\r\n')
     assert [v.id for v in catalog.Catalog.from_toml(path)] == ["a"]
+
+
+def test_frozen_records_still_pickle_and_copy() -> None:
+    import copy
+    import pickle
+
+    v = iv.get("ilsvrc2012")
+    d = iv.diff("imagenet-fall11", "imagenet-winter21")
+    rep = audit.survivors("imagenet-fall11", ["offensive"])
+    for record in (v, d, rep, catalog.Catalog.default().edges[0]):
+        assert pickle.loads(pickle.dumps(record)) == record
+        assert copy.deepcopy(record) == record
+    back = pickle.loads(pickle.dumps(v))
+    with pytest.raises(TypeError):
+        back.images["train"] = 0  # type: ignore[index]
