@@ -170,7 +170,11 @@ def fetch(
                 "The file may have been corrupted in transit or changed upstream."
             )
             raise IntegrityError(msg)
-        os.replace(tmp, target)
+        try:
+            os.replace(tmp, target)
+        except OSError as exc:
+            msg = f"could not move the download of {url} into the cache: {exc.strerror or exc}"
+            raise DownloadError(msg) from exc
     finally:
         tmp.unlink(missing_ok=True)
     return target
@@ -264,28 +268,37 @@ def _lock(fd: int) -> None:
         import fcntl
     except ImportError:  # pragma: no cover - Windows: staleness by age
         return
-    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:  # pragma: no cover - a file system without flock: staleness by age
+        return
 
 
 def _is_stale(part: Path) -> bool:
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows
-        try:
-            return time.time() - part.stat().st_mtime > STALE_PART_SECONDS
-        except OSError:
-            return False
+        return _old(part)
     try:
         fd = os.open(part, os.O_RDONLY)
     except OSError:
         return False
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
+    except BlockingIOError:
         return False  # a live download holds it
+    except OSError:  # pragma: no cover - a file system without flock
+        return _old(part)
     finally:
         os.close(fd)
     return True
+
+
+def _old(part: Path) -> bool:
+    try:
+        return time.time() - part.stat().st_mtime > STALE_PART_SECONDS
+    except OSError:
+        return False
 
 
 def _clean_stale_parts(folder: Path) -> int:
