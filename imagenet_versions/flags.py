@@ -67,6 +67,7 @@ __all__ = [
     "DEROGATORY_GLOSS",
     "FLAGS",
     "INFORMAL_DOMAINS",
+    "MAX_USER_FILE",
     "NSFW_THRESHOLD",
     "Evidence",
     "FlagSource",
@@ -622,6 +623,9 @@ def _on_demand(flag: str, url: str | None) -> dict[str, Evidence]:
 
 # --- user flags ------------------------------------------------------------------
 
+#: The largest user flag file read (64 MiB; all of WordNet's nouns with a flag each is ~2 MB).
+MAX_USER_FILE = 64 << 20
+
 # C0 controls but tab, LF and CR; DEL; C1 controls; the Unicode line and paragraph separators
 _CONTROL = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 _LONE_CR = re.compile(rb"\r(?!\n)")
@@ -635,10 +639,14 @@ def _read_user_text(path: Path, what: str) -> str:
             holds a control character; the message names the file and the line.
     """
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as fh:  # a pipe (`<(grep ...)`) is fine; /dev/zero is cut
+            data = fh.read(MAX_USER_FILE + 1)
     except OSError as exc:
         msg = f"cannot read {what} {str(path)!r}: {exc.strerror or exc}"
         raise DataFileError(msg) from exc
+    if len(data) > MAX_USER_FILE:
+        msg = f"{what} {str(path)!r} is larger than {MAX_USER_FILE:,} bytes"
+        raise DataFileError(msg)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:

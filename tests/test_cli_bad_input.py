@@ -96,6 +96,7 @@ FILES = {
     "control": b"n02084071\tmine\x00\n",
     "unknown-id": b"n99999999\tmine\n",
     "directory": b"",
+    "endless": None,
     "traversal": None,
 }
 
@@ -104,6 +105,8 @@ FILES = {
 def test_bad_user_flag_file(capsys: pytest.CaptureFixture[str], tmp_path: Path, kind: str) -> None:
     if kind == "traversal":
         path = "../../no/such/flags.tsv"
+    elif kind == "endless":
+        path = "/dev/zero"
     elif kind == "directory":
         path = str(tmp_path)
     else:
@@ -113,7 +116,7 @@ def test_bad_user_flag_file(capsys: pytest.CaptureFixture[str], tmp_path: Path, 
     for extra in ([], ["--json"]):
         code, out, err = _run(capsys, ["survivors", "ilsvrc2012", "--user-flags", path, *extra])
         _assert_clean_failure(code, out, err, as_json=bool(extra))
-        assert "flags.tsv" in err or kind == "directory"
+        assert "flags.tsv" in err or kind in ("directory", "endless")
 
 
 @pytest.mark.parametrize("content", [b"", b"\xef\xbb\xbf", b"\xef\xbb\xbfwnid\tflag\r\nn02084071\tmine\r\n"])

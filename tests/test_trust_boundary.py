@@ -376,3 +376,9 @@ def test_frozen_records_still_pickle_and_copy() -> None:
     back = pickle.loads(pickle.dumps(v))
     with pytest.raises(TypeError):
         back.images["train"] = 0  # type: ignore[index]
+
+
+def test_endless_flag_file_is_cut(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(flags, "MAX_USER_FILE", 1 << 20)
+    with pytest.raises(DataFileError, match=r"user flag file '/dev/zero' is larger than 1,048,576 bytes"):
+        flags.load_user_flags("/dev/zero")
