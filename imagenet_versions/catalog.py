@@ -179,7 +179,7 @@ class Catalog:
         """Read a catalog file; data paths are relative to its folder."""
         p = Path(path)
         try:
-            data = p.read_bytes()
+            data = _read_capped(p)
         except OSError as exc:
             msg = f"cannot read catalog {str(p)!r}: {exc.strerror or exc}"
             raise CatalogError(msg) from exc
@@ -345,7 +345,7 @@ class Catalog:
             raise CatalogError(msg)
         path = Path(self._root) / norm
         try:
-            data = path.read_bytes()
+            data = _read_capped(path)
         except OSError as exc:
             msg = f"{self._source}: cannot read {rel} ({what}): {exc.strerror or exc}"
             raise CatalogError(msg) from exc
@@ -426,6 +426,19 @@ class Catalog:
         if ref.endswith(".tsv"):
             return tuple(dict.fromkeys(r[0] for r in self._read_tsv(ref)))
         return tuple(self._read_lines(ref, where))
+
+
+#: The largest file of a user's catalog that is read (256 MiB; the shipped ones are under 1 MB).
+_MAX_FILE = 256 << 20
+
+
+def _read_capped(path: Path) -> bytes:
+    with open(path, "rb") as fh:
+        data = fh.read(_MAX_FILE + 1)
+    if len(data) > _MAX_FILE:
+        msg = f"{str(path)!r} is larger than {_MAX_FILE:,} bytes"
+        raise CatalogError(msg)
+    return data
 
 
 def _decode(data: bytes, where: str) -> str:
