@@ -73,8 +73,17 @@ def _assert_clean_failure(code: int, out: str, err: str, *, as_json: bool) -> No
 @pytest.mark.parametrize("kind", list(KINDS))
 @pytest.mark.parametrize("command", list(COMMANDS))
 def test_bad_argument(
-    capsys: pytest.CaptureFixture[str], request: pytest.FixtureRequest, command: str, kind: str
+    capsys: pytest.CaptureFixture[str],
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    cache_root: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    command: str,
+    kind: str,
 ) -> None:
+    cwd = tmp_path / "a" / "b"
+    cwd.mkdir(parents=True)
+    monkeypatch.chdir(cwd)  # "../../x" would land in tmp_path
     if (command, kind) == ("diff-split", "unknown-id"):
         # images.py/manifests.py (the ingest side of issue 8) report an unknown split as
         # "images unknown"; the issue asks for an error listing the splits that exist
@@ -85,6 +94,9 @@ def test_bad_argument(
     if command not in _NO_JSON:
         code, out, err = _run(capsys, [*argv, "--json"])
         _assert_clean_failure(code, out, err, as_json=True)
+    # nothing was written: not beside the working folder, not in the cache
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == ["a", "a/b"]
+    assert not cache_root.exists()
 
 
 #: input kind -> the bytes of a --user-flags file (or None: a path that is not there)
