@@ -1,14 +1,20 @@
 """Command-line interface: ``imagenet-versions`` / ``python -m imagenet_versions``.
 
 Every subcommand prints a human-readable table by default and one JSON document
-with ``--json``. Errors (an unknown or ambiguous version id, bad arguments)
-print one line on stderr and exit with status 2.
+with ``--json``. Errors (an unknown or ambiguous version id, a damaged data file,
+bad arguments) print one line on stderr and exit with status 2; with ``--json``
+nothing is printed on stdout then. An unexpected exception (a bug) is reported
+the same way, as an internal error; set ``IMAGENET_VERSIONS_DEBUG=1`` to see its
+traceback instead.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn, TypeVar
@@ -20,12 +26,51 @@ from imagenet_versions.flags import withheld_labels
 PROG = "imagenet-versions"
 T = TypeVar("T")
 
+#: Set to ``1`` to let an unexpected exception (a bug) show its traceback.
+DEBUG_ENV = "IMAGENET_VERSIONS_DEBUG"
+_MAX_ERROR = 1000
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _one_line(message: str) -> str:
+    """``message`` as one printable line of at most 1,000 characters."""
+    line = _UNPRINTABLE.sub(lambda m: repr(m.group(0))[1:-1], message)
+    line = line.encode("utf-8", "backslashreplace").decode("utf-8")  # lone surrogates from non-UTF-8 argv
+    return line if len(line) <= _MAX_ERROR else line[: _MAX_ERROR - 20] + f"... ({len(line):,} characters)"
+
+
+def _fail(message: str) -> int:
+    sys.stderr.write(f"{PROG}: error: {_one_line(message)}\n")
+    return 2
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line on stderr and exit status 2."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+        self.exit(2, f"{self.prog}: error: {_one_line(message)} (see --help)\n")
+
+
+def _split_name(text: str) -> str:
+    """An argparse ``type``: a split name, checked before it can reach a path."""
+    from imagenet_versions._types import check_name
+
+    try:
+        return check_name(text, "split")
+    except Error as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def _source_url(text: str) -> tuple[str, str]:
+    """An argparse ``type``: ``SOURCE=URL``."""
+    name, sep, url = text.partition("=")
+    if not sep:
+        msg = f"expected SOURCE=URL, got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    if not name:
+        msg = f"no flag source before '=' in {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return name, url
 
 
 def _emit_json(doc: Any) -> None:
@@ -358,10 +403,10 @@ def cmd_verify(cat: Catalog, args: argparse.Namespace) -> int:
 
 def cmd_survivors(cat: Catalog, args: argparse.Namespace) -> int:
     from imagenet_versions.audit import survivors
-    from imagenet_versions.flags import DEFAULT_FLAGS, load_user_flags
+    from imagenet_versions.flags import DEFAULT_FLAGS, check_source_urls, load_user_flags
 
+    urls = check_source_urls(dict(args.source_url))
     users = [load_user_flags(p) for p in args.user_flags]
-    urls = dict(u.split("=", 1) for u in args.source_url)
     report = survivors(args.version, args.flag or DEFAULT_FLAGS, user=users, urls=urls, catalog=cat)
     if args.json:
         _emit_json(report.to_list())
@@ -547,8 +592,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("a", metavar="A")
     s.add_argument("b", metavar="B")
     s.add_argument("--images", action="store_true", help="also compare the images of a split")
-    s.add_argument("--split", metavar="S", help="split to compare (default: the one with a manifest)")
-    s.add_argument("--split-b", metavar="S", help="split of B, where it differs from A's")
+    s.add_argument("--split", metavar="S", type=_split_name, help="split to compare (default: the one with a manifest)")
+    s.add_argument("--split-b", metavar="S", type=_split_name, help="split of B, where it differs from A's")
     s.set_defaults(func=cmd_diff)
 
     s = sub.add_parser("label-map", parents=[common, shown], help="map label indices of A to B")
@@ -618,7 +663,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--user-flags", action="append", default=[], metavar="FILE", help="a wnid<TAB>flag file")
     s.add_argument(
-        "--source-url", action="append", default=[], metavar="SOURCE=URL", help="mirror for an on-demand flag source"
+        "--source-url",
+        action="append",
+        default=[],
+        type=_source_url,
+        metavar="SOURCE=URL",
+        help="mirror (http or https) for an on-demand flag source",
     )
     s.set_defaults(func=cmd_survivors)
 
@@ -663,24 +713,41 @@ def _version() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status (0 ok, 1 verify found undocumented
+    mismatches, 2 error). Never raises, except with ``IMAGENET_VERSIONS_DEBUG=1``."""
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version, or a usage error already printed
-        return int(exc.code or 0)
+        return exc.code if isinstance(exc.code, int) else 2
     if args.command in ("lineage", "export") and (args.ancestors or args.descendants or args.to) and not args.version:
-        sys.stderr.write(f"{PROG}: error: --ancestors, --descendants and --to need a version ID (see --help)\n")
-        return 2
+        return _fail("--ancestors, --descendants and --to need a version ID (see --help)")
+    as_json = bool(getattr(args, "json", False))
+    real_stdout = sys.stdout
+    buffer = io.StringIO()
+    if as_json:  # nothing reaches stdout unless the command succeeds
+        sys.stdout = buffer
     try:
-        return int(args.func(Catalog.default(), args))
+        code = int(args.func(Catalog.default(), args))
+        if as_json:
+            real_stdout.write(buffer.getvalue())
+        return code
     except Error as exc:
-        sys.stderr.write(f"{PROG}: error: {exc}\n")
-        return 2
-    except KeyError as exc:  # unknown flag name
-        sys.stderr.write(f"{PROG}: error: {exc.args[0] if exc.args else exc}\n")
-        return 2
+        return _fail(str(exc))
     except BrokenPipeError:  # e.g. `| head`
         return 0
+    except KeyboardInterrupt:
+        sys.stderr.write(f"{PROG}: interrupted\n")
+        return 130
+    except Exception as exc:
+        if os.environ.get(DEBUG_ENV) == "1":
+            raise
+        return _fail(
+            f"internal error: {type(exc).__name__}: {exc}. This is a bug in imagenet_versions; please report it "
+            f"with the command line (run with {DEBUG_ENV}=1 to see the traceback)"
+        )
+    finally:
+        sys.stdout = real_stdout
 
 
 if __name__ == "__main__":

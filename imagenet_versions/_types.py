@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import types
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
 from imagenet_versions.errors import InvalidNameError
@@ -56,16 +56,63 @@ def check_name(name: object, what: str = "name") -> str:
     return name
 
 
+class FrozenDict(Mapping[K, V]):
+    """A read-only mapping over a private dict that, unlike ``types.MappingProxyType``,
+    pickles and deep-copies (records cross process boundaries).
+
+    >>> m = frozen_mapping({"train": 1})
+    >>> m["train"] = 0
+    Traceback (most recent call last):
+    ...
+    TypeError: 'FrozenDict' object does not support item assignment
+    """
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[K, V] | Iterable[tuple[K, V]] = ()) -> None:
+        self._data: dict[K, V] = dict(data)
+
+    def __getitem__(self, key: K) -> V:
+        return self._data[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def get(self, key: K, default: Any = None) -> Any:
+        return self._data.get(key, default)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, FrozenDict):
+            return self._data == other._data
+        if isinstance(other, Mapping):
+            return self._data == dict(other.items())
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"FrozenDict({self._data!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenDict, (self._data,))
+
+
 def frozen_mapping(items: Mapping[K, V] | Iterable[tuple[K, V]] | None = None) -> Mapping[K, V]:
-    """A read-only copy of a mapping (``types.MappingProxyType`` over a private dict).
+    """A read-only copy of a mapping (a :class:`FrozenDict` over a private dict).
 
     Use as an attrs converter so that a frozen record is frozen all the way down.
     """
     if items is None:
-        return types.MappingProxyType({})
-    if isinstance(items, types.MappingProxyType):
+        return FrozenDict()
+    if isinstance(items, (FrozenDict, types.MappingProxyType)):
         return items
-    return types.MappingProxyType(dict(items))
+    return FrozenDict(items)
 
 
 def json_ready(value: Any) -> Any:

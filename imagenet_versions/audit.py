@@ -23,9 +23,10 @@ from attrs import field, frozen
 
 from imagenet_versions import flags as _flags
 from imagenet_versions import wordnet
+from imagenet_versions._types import frozen_mapping
 from imagenet_versions.catalog import Catalog, catalog_or_default
 from imagenet_versions.diff import Event, edge_events
-from imagenet_versions.errors import AmbiguousLemmaError, CategoriesUnknownError, UnknownSynsetError
+from imagenet_versions.errors import AmbiguousLemmaError, CategoriesUnknownError, UnknownFlagError, UnknownSynsetError
 from imagenet_versions.operations import Relabel
 
 __all__ = [
@@ -81,7 +82,7 @@ class Survivor:
     wnid: str
     name: str
     flags: tuple[str, ...]
-    evidence: Mapping[str, Any] = field(hash=False, repr=False)
+    evidence: Mapping[str, Any] = field(converter=frozen_mapping, hash=False, repr=False)
     label: str
     removed_elsewhere: tuple[Event, ...] = field(repr=False)
 
@@ -158,8 +159,9 @@ def _flagged_sets(
             out[f] = from_users
         else:
             known = sorted({*_flags.FLAGS, *(g for u in users for g in u.flags)})
-            msg = f"unknown flag: {f!r}; known flags: {', '.join(known)}"
-            raise KeyError(msg)
+            shown = f[:77] + "..." if isinstance(f, str) and len(f) > 80 else f
+            msg = f"unknown flag: {shown!r}; known flags: {', '.join(known)}"
+            raise UnknownFlagError(msg)
     return out
 
 
@@ -212,7 +214,9 @@ def survivors(
     Raises:
         CategoriesUnknownError: the version's categories are not known, so no
             answer can be given (ImageNet10K).
-        KeyError: an unknown flag name.
+        UnknownFlagError: an unknown flag name, or a key of ``urls`` that is not an
+            on-demand flag source; the message lists the known ones.
+        DownloadError: a URL of ``urls`` is empty or not http(s).
 
     >>> r = survivors("imagenet-fall11", ["offensive", "sensitive"])
     >>> r.counts()
@@ -222,6 +226,7 @@ def survivors(
     vid = cat.resolve(version)
     members = member_classes(vid, catalog=cat)
     flag_names = tuple(dict.fromkeys(flags))
+    urls = _flags.check_source_urls(urls)
     users = _user_list(user)
     sets = _flagged_sets(flag_names, users, urls)
     hit = {w for w in members if any(w in s for s in sets.values())}
@@ -290,7 +295,7 @@ class Trace:
     name: str
     gloss: str
     present_in: tuple[str, ...]
-    relabelled_in: Mapping[str, str] = field(hash=False)
+    relabelled_in: Mapping[str, str] = field(converter=frozen_mapping, hash=False)
     absent_from: tuple[str, ...] = ()
     unknown_in: tuple[str, ...] = ()
     events: tuple[TraceEvent, ...] = ()

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import difflib
 import functools
+import os
 import re
 import tomllib
 from collections.abc import Iterator, Mapping
-from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal
 
 import attrs
 from attrs import field, frozen
 
+from imagenet_versions._types import frozen_mapping
 from imagenet_versions.errors import (
     AmbiguousVersionError,
     CatalogError,
@@ -76,7 +77,7 @@ class Version:
     categories_source: str = ""
     num_categories: int | None = None
     num_categories_source: str = ""
-    images: Mapping[str, int] = field(factory=dict, converter=dict, hash=False)
+    images: Mapping[str, int] = field(factory=dict, converter=frozen_mapping, hash=False)
     images_source: str = ""
     notes: tuple[str, ...] = field(default=(), converter=tuple)
     disagreements: tuple[Disagreement, ...] = field(default=(), converter=tuple)
@@ -103,7 +104,7 @@ class Derivation:
     ops: tuple[Operation, ...] = field(converter=tuple)
     split: str | None = None
     evidence: str = ""
-    known_mismatches: Mapping[str, str] = field(factory=dict, converter=dict, hash=False)
+    known_mismatches: Mapping[str, str] = field(factory=dict, converter=frozen_mapping, hash=False)
 
     @property
     def op(self) -> str:
@@ -142,11 +143,15 @@ class Catalog:
         root: Path | Any,
         source: str = "<catalog>",
         alias_notes: Mapping[str, tuple[tuple[str, ...], str]] | None = None,
+        shipped: bool = False,
     ) -> None:
         self._versions = dict(versions)
         self._edges = edges
         self._root = root
         self._source = source
+        # the shipped catalog reads its files through _data, which checks each
+        # against its provenance record; a user's catalog reads its own folder
+        self._shipped = shipped
         self._categories: dict[str, tuple[str, ...] | None] = {}
         self._name_table: dict[str, str] | None = None
         self._alias: dict[str, set[str]] = {}
@@ -170,23 +175,30 @@ class Catalog:
     @classmethod
     @functools.cache
     def default(cls) -> Catalog:
-        """The shipped catalog (read once)."""
-        root = files("imagenet_versions") / "data"
-        return cls._from_text((root / "catalog.toml").read_text("utf-8"), root, "imagenet_versions/data/catalog.toml")
+        """The shipped catalog (read once; every file checked against its provenance record).
+
+        Raises:
+            IntegrityError: a shipped data file is missing or damaged.
+        """
+        from imagenet_versions import _data
+
+        return cls._from_text(
+            _data.read_text("catalog.toml"), _data.root(), "imagenet_versions/data/catalog.toml", shipped=True
+        )
 
     @classmethod
     def from_toml(cls, path: str | Path) -> Catalog:
         """Read a catalog file; data paths are relative to its folder."""
         p = Path(path)
         try:
-            text = p.read_text("utf-8")
+            data = _read_capped(p)
         except OSError as exc:
-            msg = f"cannot read catalog {str(p)!r}: {exc.strerror}"
+            msg = f"cannot read catalog {str(p)!r}: {exc.strerror or exc}"
             raise CatalogError(msg) from exc
-        return cls._from_text(text, p.parent, str(p))
+        return cls._from_text(_decode(data, str(p)), p.parent, str(p))
 
     @classmethod
-    def _from_text(cls, text: str, root: Any, source: str) -> Catalog:
+    def _from_text(cls, text: str, root: Any, source: str, *, shipped: bool = False) -> Catalog:
         try:
             doc = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
@@ -200,11 +212,11 @@ class Catalog:
                 raise CatalogError(msg)
             versions[v.id] = v
         notes = _alias_records(doc.get("alias", []), versions, source)
-        cat = cls(versions, (), root=root, source=source)
+        cat = cls(versions, (), root=root, source=source, shipped=shipped)
         edges = []
         for i, rec in enumerate(doc.get("edge", []), 1):
             edges.append(cat._edge_from_record(rec, f"{source}: edge #{i}"))
-        cat = cls(versions, tuple(edges), root=root, source=source, alias_notes=notes)
+        cat = cls(versions, tuple(edges), root=root, source=source, alias_notes=notes, shipped=shipped)
         for e in edges:
             if len(cat._parents[e.child]) > 1 and versions[e.child].category_status == "derived":
                 msg = f"{source}: derived version {e.child!r} has several parents; its categories are ambiguous"
@@ -333,11 +345,14 @@ class Catalog:
     def _names(self) -> dict[str, str]:
         if self._name_table is None:
             table: dict[str, str] = {}
-            try:
-                text = (self._root / "names.tsv").read_text("utf-8")
-            except OSError:
-                text = ""
-            for line in text.splitlines():
+            if self._shipped:
+                text = self._read_text("names.tsv", "category names")
+            else:  # a user's catalog may have no names
+                try:
+                    text = self._read_text("names.tsv", "category names")
+                except CatalogError:
+                    text = ""
+            for line in text.split("\n"):
                 w, _, name = line.partition("\t")
                 table[w] = name
             self._name_table = table
@@ -376,16 +391,27 @@ class Catalog:
         return ondemand.parse_categories(od, paths, context)
 
     def _read_text(self, rel: str, what: str) -> str:
+        if self._shipped:
+            from imagenet_versions import _data
+
+            return _data.read_text(rel)
+        # the reference itself may not leave the folder (symlinks the user made are followed)
+        norm = os.path.normpath(rel)
+        if os.path.isabs(norm) or norm == ".." or norm.startswith(".." + os.sep) or "\x00" in rel:
+            msg = f"{self._source}: {rel!r} ({what}) is outside the catalog's folder"
+            raise CatalogError(msg)
+        path = Path(self._root) / norm
         try:
-            return (self._root / rel).read_text("utf-8")
+            data = _read_capped(path)
         except OSError as exc:
             msg = f"{self._source}: cannot read {rel} ({what}): {exc.strerror or exc}"
             raise CatalogError(msg) from exc
+        return _decode(data, str(path))
 
     def _read_lines(self, rel: str, what: str) -> list[str]:
         text = self._read_text(rel, what)
         out = []
-        for n, line in enumerate(text.splitlines(), 1):
+        for n, line in enumerate(text.split("\n"), 1):
             line = line.strip()
             if not line:
                 continue
@@ -398,7 +424,9 @@ class Catalog:
     def _read_tsv(self, rel: str) -> list[list[str]]:
         text = self._read_text(rel, "operation evidence")
         rows = []
-        for n, line in enumerate(text.splitlines()[1:], 2):
+        for n, line in enumerate(text.split("\n")[1:], 2):
+            if not line:
+                continue
             cols = line.split("\t")
             if len(cols) < 2 or not _CATEGORY_RE.match(cols[0]):
                 msg = f"{rel}, line {n}: expected '<wnid>\\t<value>', got {line!r}"
@@ -455,6 +483,31 @@ class Catalog:
         if ref.endswith(".tsv"):
             return tuple(dict.fromkeys(r[0] for r in self._read_tsv(ref)))
         return tuple(self._read_lines(ref, where))
+
+
+#: The largest file of a user's catalog that is read (256 MiB; the shipped ones are under 1 MB).
+_MAX_FILE = 256 << 20
+
+
+def _read_capped(path: Path) -> bytes:
+    with open(path, "rb") as fh:
+        data = fh.read(_MAX_FILE + 1)
+    if len(data) > _MAX_FILE:
+        msg = f"{str(path)!r} is larger than {_MAX_FILE:,} bytes"
+        raise CatalogError(msg)
+    return data
+
+
+def _decode(data: bytes, where: str) -> str:
+    """A user's catalog file as strict UTF-8 (a BOM is accepted), lines ending in LF."""
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        msg = f"{where}, line {line}: not UTF-8 ({exc.reason})"
+        raise CatalogError(msg) from exc
+    return text.replace("\r\n", "\n")
 
 
 def apply_ops(ops: tuple[Operation, ...], categories: tuple[str, ...]) -> tuple[str, ...]:

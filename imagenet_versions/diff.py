@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from attrs import field, frozen
 
+from imagenet_versions._types import frozen_mapping
 from imagenet_versions.catalog import Catalog, Derivation, catalog_or_default
 from imagenet_versions.errors import LineageError
 from imagenet_versions.lineage import Step, derivation_path
@@ -70,7 +71,9 @@ class CategoryDiff:
     removed: tuple[str, ...]
     common: frozenset[str] = field(repr=False)
     relabelled: tuple[tuple[str, str], ...] = ()
-    explanations: Mapping[str, tuple[Event, ...]] = field(factory=dict, repr=False, hash=False)
+    explanations: Mapping[str, tuple[Event, ...]] = field(
+        factory=dict, converter=frozen_mapping, repr=False, hash=False
+    )
 
     @property
     def common_count(self) -> int:
@@ -140,7 +143,7 @@ class LabelMap:
     a: str
     b: str
     mapping: tuple[tuple[int, int | None], ...]
-    unmapped: Mapping[str, str] = field(factory=dict, hash=False)
+    unmapped: Mapping[str, str] = field(factory=dict, converter=frozen_mapping, hash=False)
     b_without_source: tuple[str, ...] = ()
 
     def indices(self) -> list[int | None]:

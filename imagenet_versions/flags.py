@@ -44,15 +44,22 @@ import json
 import os
 import re
 from collections.abc import Iterable, Mapping
-from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 
-from imagenet_versions import wordnet
-from imagenet_versions.errors import CatalogError, UnknownSynsetError, WordNetUnavailableError
+from imagenet_versions import _data, wordnet
+from imagenet_versions._types import check_name, frozen_mapping
+from imagenet_versions.errors import (
+    CatalogError,
+    DataFileError,
+    DownloadError,
+    UnknownFlagError,
+    UnknownSynsetError,
+    WordNetUnavailableError,
+)
 
 __all__ = [
     "DEFAULT_FLAGS",
@@ -60,6 +67,7 @@ __all__ = [
     "DEROGATORY_GLOSS",
     "FLAGS",
     "INFORMAL_DOMAINS",
+    "MAX_USER_FILE",
     "NSFW_THRESHOLD",
     "Evidence",
     "FlagSource",
@@ -68,6 +76,7 @@ __all__ = [
     "ProblemGroup",
     "UserFlags",
     "ambiguous_groups",
+    "check_source_urls",
     "flag_sources",
     "flagged",
     "flagged_any",
@@ -131,6 +140,8 @@ class FlagSource:
             demand (and cached) when first asked for.
         sha256: pinned digest of the fetched file (on-demand sources only).
         url_env: environment variable that replaces ``url`` (on-demand sources only).
+        size: pinned size in bytes of the fetched file (on-demand sources only); a
+            download that sends more is stopped.
     """
 
     name: str
@@ -142,11 +153,27 @@ class FlagSource:
     shipped: bool
     sha256: str | None = None
     url_env: str | None = None
+    size: int | None = None
 
     @property
     def on_demand(self) -> bool:
         """True if the data is fetched when first needed (the opposite of ``shipped``)."""
         return not self.shipped
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready fields."""
+        return {
+            "name": self.name,
+            "flags": list(self.flags),
+            "description": self.description,
+            "citation": self.citation,
+            "licence": self.licence,
+            "url": self.url,
+            "shipped": self.shipped,
+            "sha256": self.sha256,
+            "size": self.size,
+            "url_env": self.url_env,
+        }
 
 
 @attrs.frozen
@@ -255,6 +282,7 @@ _JANOUSKOVA = FlagSource(
     shipped=False,
     sha256="3ed6c41ad3bc54ef78ecf81474bf4dbe2ffa526744a11e448b701efde4e911ea",
     url_env="IMAGENET_VERSIONS_JANOUSKOVA2025_URL",
+    size=10628,
 )
 _NSFW = FlagSource(
     name="prabhu-birhane2020-nsfw",
@@ -276,6 +304,7 @@ _NSFW = FlagSource(
     shipped=False,
     sha256="59d9b1036d4c45dbda9891940b9a9783677a2b6e67e860b0aef538666b036338",
     url_env="IMAGENET_VERSIONS_PRABHU_BIRHANE2020_URL",
+    size=90495,
 )
 _SOURCES = (_YANG, _WN_USAGE, _WN_PERSON, _JANOUSKOVA, _NSFW)
 
@@ -292,33 +321,74 @@ def get_source(name: str) -> FlagSource:
     """Return the flag source called ``name``.
 
     Raises:
-        KeyError: no such source.
+        UnknownFlagError: no such source; the message lists the known ones.
     """
     for src in _SOURCES:
         if src.name == name:
             return src
-    msg = f"unknown flag source: {name!r}; known: {', '.join(s.name for s in _SOURCES)}"
-    raise KeyError(msg)
+    msg = f"unknown flag source: {_shown(name)!r}; known: {', '.join(s.name for s in _SOURCES)}"
+    raise UnknownFlagError(msg)
+
+
+def _shown(value: object) -> object:
+    """``value`` cut to 80 characters for an error message."""
+    return value[:77] + "..." if isinstance(value, str) and len(value) > 80 else value
 
 
 def _check_flag(flag: str) -> FlagSource:
-    if flag not in FLAGS:
-        msg = f"unknown flag: {flag!r}; known: {', '.join(FLAGS)}"
-        raise KeyError(msg)
+    if not isinstance(flag, str) or flag not in FLAGS:
+        msg = f"unknown flag: {_shown(flag)!r}; known: {', '.join(FLAGS)}"
+        raise UnknownFlagError(msg)
     return get_source(FLAGS[flag])
+
+
+def check_source_urls(urls: Mapping[str, str] | None) -> dict[str, str]:
+    """Check a ``{source name: mirror URL}`` mapping for the on-demand sources.
+
+    Returns it as a plain dict.
+
+    Raises:
+        UnknownFlagError: a name is not an on-demand flag source; the message lists them.
+        DownloadError: a URL is empty or not http(s).
+    """
+    out: dict[str, str] = {}
+    on_demand = [s.name for s in _SOURCES if s.on_demand]
+    for name, url in (urls or {}).items():
+        if name not in on_demand:
+            kind = "a shipped flag source, never downloaded" if name in FLAGS.values() else "unknown flag source"
+            msg = f"{kind}: {_shown(name)!r}; sources fetched on demand: {', '.join(on_demand)}"
+            raise UnknownFlagError(msg)
+        if not isinstance(url, str) or not url.strip():
+            msg = f"empty URL for flag source {name!r}"
+            raise DownloadError(msg)
+        if url.split(":", 1)[0].lower() not in ("http", "https") or ":" not in url:
+            msg = f"URL for flag source {name!r} is not http(s): {_shown(url)!r}"
+            raise DownloadError(msg)
+        out[name] = url
+    return out
 
 
 # --- shipped: Yang et al. 2020 ---------------------------------------------------
 
 
+_SAFETY_FILE = "person_safety.tsv"
+
+
 @functools.cache
 def _safety() -> dict[str, tuple[str, float | None]]:
-    path = resources.files("imagenet_versions") / "data" / "person_safety.tsv"
-    rows = path.read_text(encoding="utf-8").splitlines()
+    # read_text checks the file against its provenance record: a truncated table is an
+    # IntegrityError, never a smaller count
+    rows = _data.read_text(_SAFETY_FILE).split("\n")
     out: dict[str, tuple[str, float | None]] = {}
-    for line in rows[1:]:
-        wnid, label, score = line.split("\t")
-        out[wnid] = (label, float(score) if score else None)
+    for n, line in enumerate(rows[1:], start=2):
+        if not line:
+            continue
+        try:
+            wnid, label, score = line.split("\t")
+            out[wnid] = (label, float(score) if score else None)
+        except ValueError as exc:
+            msg = f"imagenet_versions/data/{_SAFETY_FILE}, line {n}: malformed row {_shown(line)!r}"
+            raise DataFileError(msg) from exc
     return out
 
 
@@ -420,9 +490,14 @@ def _fetch_source(src: FlagSource, url: str | None) -> Path:
 
     if src.sha256 is None or src.url_env is None:  # pragma: no cover - shipped sources
         msg = f"flag source {src.name!r} is shipped, not fetched"
-        raise ValueError(msg)
-    where = url or os.environ.get(src.url_env) or src.url
-    return fetch(where, src.sha256, name=src.url.rsplit("/", 1)[-1])
+        raise UnknownFlagError(msg)
+    if url is not None:
+        where = check_source_urls({src.name: url})[src.name]
+    elif os.environ.get(src.url_env):
+        where = os.environ[src.url_env]
+    else:
+        where = src.url
+    return fetch(where, src.sha256, name=check_name(src.url.rsplit("/", 1)[-1], "file name"), size=src.size)
 
 
 @attrs.frozen
@@ -452,7 +527,7 @@ def nsfw_scores(*, url: str | None = None) -> dict[str, NsfwScore]:
 @functools.lru_cache(maxsize=4)
 def _read_nsfw(path: str) -> dict[str, NsfwScore]:
     # cached files are named by their (verified) sha256, so a path is its content
-    return _parse_nsfw(Path(path).read_text(encoding="utf-8"), path)
+    return _parse_nsfw(_read_user_text(Path(path), "NSFW score file"), path)
 
 
 def _parse_nsfw(text: str, where: str) -> dict[str, NsfwScore]:
@@ -498,7 +573,7 @@ def ambiguous_groups(*, url: str | None = None) -> tuple[ProblemGroup, ...]:
 
 @functools.lru_cache(maxsize=4)
 def _read_groups(path: str) -> tuple[ProblemGroup, ...]:
-    return _parse_groups(Path(path).read_text(encoding="utf-8"), path)
+    return _parse_groups(_read_user_text(Path(path), "problem-group file"), path)
 
 
 def _parse_groups(text: str, where: str) -> tuple[ProblemGroup, ...]:
@@ -548,6 +623,58 @@ def _on_demand(flag: str, url: str | None) -> dict[str, Evidence]:
 
 # --- user flags ------------------------------------------------------------------
 
+#: The largest user flag file read (64 MiB; all of WordNet's nouns with a flag each is ~2 MB).
+MAX_USER_FILE = 64 << 20
+
+# C0 controls but tab, LF and CR; DEL; C1 controls; the Unicode line and paragraph separators
+_CONTROL = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+_LONE_CR = re.compile(rb"\r(?!\n)")
+
+
+def _read_user_text(path: Path, what: str) -> str:
+    """A user's text file, decoded as strict UTF-8 (a BOM is accepted), lines ending in LF.
+
+    Raises:
+        DataFileError: the file cannot be read, is not UTF-8, has CR-only line ends or
+            holds a control character; the message names the file and the line.
+    """
+    try:
+        with open(path, "rb") as fh:  # a pipe (`<(grep ...)`) is fine; /dev/zero is cut
+            data = fh.read(MAX_USER_FILE + 1)
+    except OSError as exc:
+        msg = f"cannot read {what} {str(path)!r}: {exc.strerror or exc}"
+        raise DataFileError(msg) from exc
+    if len(data) > MAX_USER_FILE:
+        msg = f"{what} {str(path)!r} is larger than {MAX_USER_FILE:,} bytes"
+        raise DataFileError(msg)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        msg = f"{path}, line {line}: not UTF-8 (byte 0x{data[exc.start]:02x}: {exc.reason}); save the file as UTF-8"
+        raise DataFileError(msg) from exc
+    cr = _LONE_CR.search(data)
+    if cr is not None:
+        line = data[: cr.start()].count(b"\n") + 1
+        msg = f"{path}, line {line}: CR-only line end (classic Mac OS); lines must end in LF or CRLF"
+        raise DataFileError(msg)
+    bad = _CONTROL.search(text)
+    if bad is not None:
+        line = text[: bad.start()].count("\n") + 1
+        msg = f"{path}, line {line}: control character {bad.group(0)!r}"
+        raise DataFileError(msg)
+    return text.replace("\r\n", "\n")
+
+
+def _frozen_flags(items: Mapping[str, frozenset[str]]) -> Mapping[str, frozenset[str]]:
+    return frozen_mapping(items)
+
+
+def _frozen_lines(items: Mapping[tuple[str, str], int]) -> Mapping[tuple[str, str], int]:
+    return frozen_mapping(items)
+
 
 @attrs.frozen
 class UserFlags:
@@ -562,13 +689,22 @@ class UserFlags:
     """
 
     path: Path
-    flags: Mapping[str, frozenset[str]]
-    lines: Mapping[tuple[str, str], int]
+    flags: Mapping[str, frozenset[str]] = attrs.field(converter=_frozen_flags)
+    lines: Mapping[tuple[str, str], int] = attrs.field(converter=_frozen_lines)
     check: str
 
     @property
     def source(self) -> str:
         return f"user:{self.path.name}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready fields (flag -> sorted wnids)."""
+        return {
+            "path": str(self.path),
+            "source": self.source,
+            "flags": {f: sorted(ws) for f, ws in self.flags.items()},
+            "check": self.check,
+        }
 
     def for_wnid(self, wnid: str) -> dict[str, Evidence]:
         return {
@@ -578,7 +714,7 @@ class UserFlags:
         }
 
 
-_FLAG_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:+-]*")
+_FLAG_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:+-]{0,63}")
 _WNID = re.compile(r"n\d{8}")
 
 
@@ -590,22 +726,22 @@ def load_user_flags(path: str | os.PathLike[str]) -> UserFlags:
     be a WordNet 3.0 noun synset: it is looked up in the shipped snapshot and, if not
     there, in the full WordNet 3.0 corpus (:func:`~imagenet_versions.wordnet.full_wordnet`).
 
+    The file is read as strict UTF-8 (a byte-order mark is accepted); lines end in LF
+    or CRLF.
+
     Raises:
-        CatalogError: a row is malformed, or a wnid is not in WordNet 3.0 (or, when the
-            full corpus is not installed, not in the snapshot); the message names the
-            file, the line and the check used.
+        DataFileError: the file cannot be read, is not UTF-8, has CR-only line ends or
+            a control character, a row is malformed, or a wnid is not in WordNet 3.0
+            (or, when the full corpus is not installed, not in the snapshot); the
+            message names the file, the line and the check used.
     """
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        msg = f"cannot read user flag file {str(p)!r}: {exc}"
-        raise CatalogError(msg) from exc
+    text = _read_user_text(p, "user flag file")
     known = wordnet.snapshot_wnids()
     flags: dict[str, set[str]] = {}
     lines: dict[tuple[str, str], int] = {}
     used_corpus = False
-    for n, raw in enumerate(text.splitlines(), start=1):
+    for n, raw in enumerate(text.split("\n"), start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
@@ -614,10 +750,10 @@ def load_user_flags(path: str | os.PathLike[str]) -> UserFlags:
             continue
         if len(cells) != 2 or not _WNID.fullmatch(cells[0]) or not _FLAG_NAME.fullmatch(cells[1]):
             msg = (
-                f"{p}, line {n}: malformed row {raw!r} "
+                f"{p}, line {n}: malformed row {_shown(raw)!r} "
                 "(expected 'wnid<TAB>flag' or 'wnid,flag', e.g. 'n02084071<TAB>my-flag')"
             )
-            raise CatalogError(msg)
+            raise DataFileError(msg)
         wnid, flag = cells
         if wnid not in known:
             used_corpus = True
@@ -640,13 +776,13 @@ def _check_in_corpus(wnid: str, path: Path, n: int) -> None:
             f"{path}, line {n}: wnid {wnid!r} is not in the shipped WordNet snapshot, and "
             f"the full WordNet 3.0 corpus to check it is not installed ({exc})"
         )
-        raise CatalogError(msg) from exc
+        raise DataFileError(msg) from exc
     except UnknownSynsetError as exc:
         msg = (
             f"{path}, line {n}: unknown wnid {wnid!r}: not in WordNet 3.0 "
             "(checked against the snapshot and the full corpus)"
         )
-        raise CatalogError(msg) from exc
+        raise DataFileError(msg) from exc
 
 
 # --- queries ---------------------------------------------------------------------
@@ -675,16 +811,19 @@ def flags_for(
         UnknownSynsetError: ``wnid`` is not in the snapshot (nor, with ``full=True``,
             in WordNet 3.0).
         WordNetUnavailableError: ``full=True`` was needed but the corpus is missing.
+        UnknownFlagError: a key of ``urls`` is not an on-demand flag source.
+        DownloadError: a URL of ``urls`` is empty or not http(s).
 
     Example:
         >>> sorted(flags_for("n02084071"))
         []
     """
+    urls = check_source_urls(urls)
     s = wordnet.synset(wnid, full=full)
     found = {**_yang(wnid), **_wordnet(s), **_person_flag(wnid)}
     if on_demand:
         for flag in ("ambiguous", "nsfw-audit"):
-            url = (urls or {}).get(FLAGS[flag])
+            url = urls.get(FLAGS[flag])
             ev = _on_demand(flag, url).get(wnid)
             if ev is not None:
                 found[flag] = ev
@@ -701,7 +840,7 @@ def flagged(flag: str, *, url: str | None = None) -> frozenset[str]:
     replaces the pinned URL; the sha256 must still match).
 
     Raises:
-        KeyError: ``flag`` is not one of :data:`FLAGS`.
+        UnknownFlagError: ``flag`` is not one of :data:`FLAGS`; the message lists them.
 
     Example:
         >>> len(flagged("offensive"))

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from attrs import frozen
 
 from imagenet_versions.catalog import Catalog, Derivation, apply_ops, catalog_or_default
-from imagenet_versions.errors import CategoriesUnknownError, LineageError
+from imagenet_versions.errors import CategoriesUnknownError, Error, LineageError
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -133,14 +133,17 @@ class Mismatch:
     """A disagreement between an edge's operations and the child's published list.
 
     ``kind`` is ``missing`` (in the published list, not produced by the
-    operations), ``extra`` (produced, not published) or ``order`` (same
-    classes, different label order). ``documented`` is true when the catalog
-    records this mismatch as known, with ``note``.
+    operations), ``extra`` (produced, not published), ``order`` (same
+    classes, different label order), ``unreadable`` (the edge cannot be checked:
+    a file it needs is gone or damaged; ``note`` says which) or ``no-edge`` (a
+    ``derived`` or ``reconstructed`` version, which by definition comes from a
+    parent, has no edge from one; ``parent`` is ``None``). ``documented`` is true
+    when the catalog records this mismatch as known, with ``note``.
     """
 
-    parent: str
+    parent: str | None
     child: str
-    kind: Literal["missing", "extra", "order"]
+    kind: Literal["missing", "extra", "order", "unreadable", "no-edge"]
     wnid: str | None
     documented: bool
     note: str = ""
@@ -151,6 +154,8 @@ class Mismatch:
             "missing": f"{self.wnid} is in {self.child} but the operations of {edge} do not produce it",
             "extra": f"{self.wnid} is produced by {edge} but is not in the published {self.child}",
             "order": f"{self.child}: the label order differs from what {edge} produces",
+            "unreadable": f"{edge} cannot be checked: {self.note}",
+            "no-edge": f"{self.child} is {self.note} but no edge derives it from a parent",
         }[self.kind]
         return what + (f" (known: {self.note})" if self.documented else "")
 
@@ -161,9 +166,16 @@ def verify(catalog: Catalog | None = None) -> list[Mismatch]:
     Applies the edge's operations to the parent's categories and compares the
     result with the child's list, class by class and in label order. Every
     mismatch is returned, documented ones included (ILSVRC-2012's teddy bear).
+    An edge whose files are gone or damaged is an ``unreadable`` mismatch, and a
+    derived or reconstructed version without a parent edge a ``no-edge`` one.
     """
     cat = catalog_or_default(catalog)
-    out: list[Mismatch] = []
+    has_parent = {e.child for e in cat.edges}
+    out: list[Mismatch] = [
+        Mismatch(None, v.id, "no-edge", None, False, v.category_status)
+        for v in cat
+        if v.category_status in ("derived", "reconstructed") and v.id not in has_parent
+    ]
     for e in cat.edges:
         child = cat.get(e.child)
         if child.category_status not in ("published", "reconstructed") or child.on_demand is not None:
@@ -172,19 +184,29 @@ def verify(catalog: Catalog | None = None) -> list[Mismatch]:
             parent_cats = cat.categories(e.parent)
         except CategoriesUnknownError:
             continue
-        produced = apply_ops(e.ops, parent_cats)
-        published = cat.categories(e.child)
-        pset, cset = set(produced), set(published)
-        for w in published:
-            if w not in pset:
-                out.append(
-                    Mismatch(e.parent, e.child, "missing", w, w in e.known_mismatches, e.known_mismatches.get(w, ""))
-                )
-        for w in produced:
-            if w not in cset:
-                out.append(
-                    Mismatch(e.parent, e.child, "extra", w, w in e.known_mismatches, e.known_mismatches.get(w, ""))
-                )
-        if pset == cset and produced != published:
-            out.append(Mismatch(e.parent, e.child, "order", None, False))
+        except Error as exc:
+            out.append(Mismatch(e.parent, e.child, "unreadable", None, False, str(exc)))
+            continue
+        try:
+            published = cat.categories(e.child)
+        except Error as exc:
+            out.append(Mismatch(e.parent, e.child, "unreadable", None, False, str(exc)))
+            continue
+        out.extend(_compare(e, apply_ops(e.ops, parent_cats), published))
+    return out
+
+
+def _compare(e: Derivation, produced: tuple[str, ...], published: tuple[str, ...]) -> list[Mismatch]:
+    out: list[Mismatch] = []
+    pset, cset = set(produced), set(published)
+    for w in published:
+        if w not in pset:
+            out.append(
+                Mismatch(e.parent, e.child, "missing", w, w in e.known_mismatches, e.known_mismatches.get(w, ""))
+            )
+    for w in produced:
+        if w not in cset:
+            out.append(Mismatch(e.parent, e.child, "extra", w, w in e.known_mismatches, e.known_mismatches.get(w, "")))
+    if pset == cset and produced != published:
+        out.append(Mismatch(e.parent, e.child, "order", None, False))
     return out

@@ -19,6 +19,8 @@ from typing import Any, ClassVar, Literal
 import attrs
 from attrs import field, frozen
 
+from imagenet_versions._types import frozen_mapping, json_ready
+
 __all__ = [
     "Extend",
     "Filter",
@@ -38,7 +40,7 @@ def _tuple(x: Any) -> tuple[str, ...]:
 
 
 def _frozen_map(x: Mapping[str, str] | None) -> Mapping[str, str]:
-    return dict(x or {})
+    return frozen_mapping(x or {})
 
 
 @frozen
@@ -75,7 +77,7 @@ class Operation:
             v = getattr(self, a.name)
             if a.name == "params":
                 if v:
-                    out["params"] = dict(v)
+                    out["params"] = json_ready(v)
             elif isinstance(v, Mapping) or (isinstance(v, tuple) and len(v) > 20):
                 out[f"{a.name}_count"] = len(v)
             elif isinstance(v, tuple):
@@ -226,7 +228,7 @@ class Transform(Operation):
 
     kind: ClassVar[str] = "transform"
     what: str = ""
-    params: Mapping[str, Any] = field(factory=dict, converter=dict, hash=False)
+    params: Mapping[str, Any] = field(factory=dict, converter=frozen_mapping, hash=False)
     level: Level = field(default="images", kw_only=True)
 
     def describe(self) -> str:

@@ -277,8 +277,17 @@ def snapshot_path() -> Path:
 
 @functools.cache
 def _snapshot() -> _Snapshot:
-    with gzip.open(snapshot_path(), "rt", encoding="utf-8", newline="\n") as fh:
-        return _Snapshot.from_lines(fh)
+    from imagenet_versions import _data
+    from imagenet_versions.errors import IntegrityError
+
+    # read_bytes checks the file against its provenance record first
+    raw = _data.read_bytes(_SNAPSHOT)
+    try:
+        text = gzip.decompress(raw).decode("utf-8")
+        return _Snapshot.from_lines(text.removesuffix("\n").split("\n"))
+    except (OSError, EOFError, UnicodeDecodeError, ValueError) as exc:
+        msg = f"shipped data file imagenet_versions/data/{_SNAPSHOT} cannot be read: {exc}; reinstall imagenet_versions"
+        raise IntegrityError(msg) from exc
 
 
 def snapshot_wnids() -> frozenset[str]:

@@ -17,8 +17,10 @@ import pytest
 from imagenet_versions import flags, wordnet
 from imagenet_versions.errors import (
     CatalogError,
+    DataFileError,
     DownloadError,
     IntegrityError,
+    UnknownFlagError,
     UnknownSynsetError,
     WordNetUnavailableError,
 )
@@ -87,9 +89,9 @@ def test_flag_sources_are_described() -> None:
         "nsfw-audit": "prabhu-birhane2020-nsfw",
     }
     assert flags.DEFAULT_FLAGS == ("offensive", "sensitive", "derogatory")
-    with pytest.raises(KeyError, match="unknown flag source: 'real'"):
+    with pytest.raises(UnknownFlagError, match="unknown flag source: 'real'; known: yang2020-safety, "):
         flags.get_source("real")
-    with pytest.raises(KeyError, match="unknown flag: 'unsafe'"):
+    with pytest.raises(UnknownFlagError, match="unknown flag: 'unsafe'; known: offensive, sensitive"):
         flags.flagged("unsafe")
 
 
@@ -359,7 +361,7 @@ def test_user_flags(tmp_path: Path) -> None:
 def test_user_flags_malformed(tmp_path: Path, line: str, why: str) -> None:
     path = tmp_path / "bad.tsv"
     path.write_text(f"n02084071\tok\n{line}\n", encoding="utf-8")
-    with pytest.raises(CatalogError, match=rf"bad\.tsv, line 2: {why}"):
+    with pytest.raises(DataFileError, match=rf"bad\.tsv, line 2: {why}"):
         flags.load_user_flags(path)
 
 
@@ -371,14 +373,14 @@ def test_user_flags_without_corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(wordnet, "full_wordnet", missing)
     path = tmp_path / "u.csv"
     path.write_text("n02084071,a\nn06717170,b\n", encoding="utf-8")
-    with pytest.raises(CatalogError, match=r"u\.csv, line 2: wnid 'n06717170' is not in the shipped"):
+    with pytest.raises(DataFileError, match=r"u\.csv, line 2: wnid 'n06717170' is not in the shipped"):
         flags.load_user_flags(path)
-    with pytest.raises(CatalogError, match="corpus to check it is not installed"):
+    with pytest.raises(DataFileError, match="corpus to check it is not installed"):
         flags.load_user_flags(path)
 
 
 def test_user_flags_unreadable(tmp_path: Path) -> None:
-    with pytest.raises(CatalogError, match="cannot read user flag file"):
+    with pytest.raises(DataFileError, match="cannot read user flag file"):
         flags.load_user_flags(tmp_path / "absent.tsv")
 
 
@@ -392,7 +394,7 @@ def test_user_flags_checked_against_full_corpus(tmp_path: Path) -> None:
     assert table.check == "snapshot+full corpus"
     assert table.flags == {"domain": {"n06717170"}}
     path.write_text("n06717170\tdomain\nn06717171\tdomain\n", encoding="utf-8")
-    with pytest.raises(CatalogError, match=r"line 2: unknown wnid 'n06717171': not in WordNet 3\.0"):
+    with pytest.raises(DataFileError, match=r"line 2: unknown wnid 'n06717171': not in WordNet 3\.0"):
         flags.load_user_flags(path)
 
 
