@@ -367,19 +367,32 @@ class Catalog:
         v = self._versions[vid]
         cats: tuple[str, ...] | None
         if v.on_demand is not None and v.on_demand.what == "categories":
-            cats = self._on_demand_categories(v.on_demand)
-            if cats is None:  # not fetched yet: not cached, so that a later fetch is seen
-                return None
+            # never memoised: what is known follows the cache (a later fetch is seen, a
+            # cleared cache or another cache folder is too)
+            return self._on_demand_categories(v.on_demand)
         elif v.category_status in ("published", "reconstructed"):
             cats = tuple(self._read_lines(f"categories/{vid}.txt", f"categories of {vid!r}"))
         elif v.category_status == "derived" and self._parents.get(vid):
             (edge,) = self._parents[vid]
             parent = self._categories_or_none(edge.parent)
             cats = None if parent is None else apply_ops(edge.ops, parent)
+            if self._on_demand_root(edge.parent):
+                return cats
         else:
             cats = None
         self._categories[vid] = cats
         return cats
+
+    def _on_demand_root(self, vid: str) -> bool:
+        """True when ``vid``'s categories come, through derived edges, from an on-demand list."""
+        while True:
+            v = self._versions[vid]
+            if v.on_demand is not None and v.on_demand.what == "categories":
+                return True
+            parents = self._parents.get(vid)
+            if v.category_status != "derived" or not parents:
+                return False
+            vid = parents[0].parent
 
     def _on_demand_categories(self, od: OnDemand) -> tuple[str, ...] | None:
         from imagenet_versions import ondemand

@@ -473,7 +473,7 @@ def test_cli_fetch_downloads_pinned_files_and_reports_them(
         (["fetch", "ilsvrc2012"], "no on-demand files"),
         (["fetch", "imagenet-100"], "ambiguous version"),
         (["fetch", "no-such-version"], "unknown version"),
-        (["fetch", "imagenet-s-50", "--mirror", "file:///etc"], "could not download"),
+        (["fetch", "imagenet-s-50", "--mirror", "file:///etc"], "not an http(s) URL"),
         (["fetch", "imagenet-s-50", "--mirror", "http://127.0.0.1:9"], "could not download"),
     ],
 )
