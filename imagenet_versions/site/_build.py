@@ -55,16 +55,19 @@ class SiteReport:
 
 
 def _check_out(out: Path) -> None:
+    try:
+        _check_folder(out)
+    except OSError as exc:  # e.g. a name too long for the file system
+        msg = f"cannot write the site to {str(out)!r}: {exc.strerror or exc}"
+        raise SiteError(msg) from exc
+
+
+def _check_folder(out: Path) -> None:
     if out.is_symlink() or (out.exists() and not out.is_dir()):
         msg = f"cannot write the site to {str(out)!r}: it exists and is not a folder"
         raise SiteError(msg)
     if out.is_dir() and not (out / MARKER).is_file():
-        try:
-            empty = next(out.iterdir(), None) is None
-        except OSError as exc:
-            msg = f"cannot write the site to {str(out)!r}: {exc.strerror or exc}"
-            raise SiteError(msg) from exc
-        if not empty:
+        if next(out.iterdir(), None) is not None:
             msg = (
                 f"cannot write the site to {str(out)!r}: the folder is not empty and holds no earlier site "
                 f"(no {MARKER} file); choose a new or empty folder"
