@@ -120,7 +120,10 @@ def test_class_traces_agree_with_trace() -> None:
 def test_class_page_says_where_the_class_was_removed(site: Path) -> None:
     text = (site / "c" / f"{REDNECK}.html").read_text("utf-8")
     assert "<title>n10513938 (label withheld)" in text
-    assert re.search(r'removed in <a href="\.\./v/imagenet-winter21\.html">imagenet-winter21</a> \(filter of imagenet-fall11\): unsafe:offensive', text)
+    assert re.search(
+        r'removed in <a href="\.\./v/imagenet-winter21\.html">imagenet-winter21</a> \(filter of imagenet-fall11\): unsafe:offensive',
+        text,
+    )
     assert "yang2020-safety" in text  # the flag with its source
     tench = (site / "c" / "n01440764.html").read_text("utf-8")
     assert "<title>n01440764 tench" in tench and "Tinca tinca" in tench
@@ -131,7 +134,9 @@ def test_class_page_says_where_the_class_was_removed(site: Path) -> None:
 
 def _withheld_lemmas() -> dict[str, set[str]]:
     known = wordnet.snapshot_wnids()
-    return {w: {lem.replace("_", " ").lower() for lem in wordnet.synset(w).lemmas} for w in withheld_labels() if w in known}
+    return {
+        w: {lem.replace("_", " ").lower() for lem in wordnet.synset(w).lemmas} for w in withheld_labels() if w in known
+    }
 
 
 def test_withheld_labels_are_in_no_page_title_or_index(site: Path) -> None:
@@ -139,7 +144,9 @@ def test_withheld_labels_are_in_no_page_title_or_index(site: Path) -> None:
     union = _union()
     # every lemma of a withheld class that no shown class shares
     known = wordnet.snapshot_wnids()
-    shown = {lem.replace("_", " ").lower() for w in union - set(withheld) if w in known for lem in wordnet.synset(w).lemmas}
+    shown = {
+        lem.replace("_", " ").lower() for w in union - set(withheld) if w in known for lem in wordnet.synset(w).lemmas
+    }
     private = {lem for lems in withheld.values() for lem in lems} - shown
     assert "redneck" in private
     index = _data(site, "search")
@@ -162,7 +169,13 @@ def test_withheld_labels_are_in_no_page_title_or_index(site: Path) -> None:
             checked += 1
             assert not found(lem, page), (w, lem)
     assert checked > 400
-    for path in [site / "index.html", site / "compare.html", *sorted((site / "v").glob("*.html")), site / "data" / "search.js", site / "data" / "compare.js"]:
+    for path in [
+        site / "index.html",
+        site / "compare.html",
+        *sorted((site / "v").glob("*.html")),
+        site / "data" / "search.js",
+        site / "data" / "compare.js",
+    ]:
         assert not re.search(r"(?<![a-z])redneck(?![a-z])", path.read_text("utf-8").lower()), path.name
     revealed = _data(site, "withheld")
     assert revealed[REDNECK]["label"] == "redneck"
@@ -176,7 +189,10 @@ def test_search_index_holds_withheld_lemmas_only_as_tokens(site: Path) -> None:
     assert token("redneck x") not in index["tokens"]
     assert REDNECK in index["withheld_wnids"]
     assert REDNECK not in {w for w, _ in index["classes"]}
-    assert ["ilsvrc2012", "ILSVRC-2012 (ImageNet-1K)"] == index["versions"][[v[0] for v in index["versions"]].index("ilsvrc2012")][:2]
+    assert index["versions"][[v[0] for v in index["versions"]].index("ilsvrc2012")][:2] == [
+        "ilsvrc2012",
+        "ILSVRC-2012 (ImageNet-1K)",
+    ]
     tench = dict(index["classes"])["n01440764"]
     assert tench == "tench; Tinca tinca"
 
@@ -281,7 +297,7 @@ def test_cli_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytes
     out = tmp_path / os.fsdecode(b"site-\xff")  # a non-UTF-8 file name
     assert main(["site", str(out), "--json", "--diagram", "layered"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert list(doc)[0] == "schema" and doc["schema"] == "imagenet-versions/site@1"
+    assert next(iter(doc)) == "schema" and doc["schema"] == "imagenet-versions/site@1"
     assert doc["class_pages"] == 1000 and doc["out"].endswith("site-\\xff")
     assert (out / "v" / "imagenette.html").is_file()
     assert main(["site", str(out)]) == 0

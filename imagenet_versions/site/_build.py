@@ -66,13 +66,12 @@ def _check_folder(out: Path) -> None:
     if out.is_symlink() or (out.exists() and not out.is_dir()):
         msg = f"cannot write the site to {str(out)!r}: it exists and is not a folder"
         raise SiteError(msg)
-    if out.is_dir() and not (out / MARKER).is_file():
-        if next(out.iterdir(), None) is not None:
-            msg = (
-                f"cannot write the site to {str(out)!r}: the folder is not empty and holds no earlier site "
-                f"(no {MARKER} file); choose a new or empty folder"
-            )
-            raise SiteError(msg)
+    if out.is_dir() and not (out / MARKER).is_file() and next(out.iterdir(), None) is not None:
+        msg = (
+            f"cannot write the site to {str(out)!r}: the folder is not empty and holds no earlier site "
+            f"(no {MARKER} file); choose a new or empty folder"
+        )
+        raise SiteError(msg)
 
 
 def _footer() -> str:
@@ -140,9 +139,7 @@ def _version_pages(cat: Catalog, fam: Family, labels: Labeller, w: _Writer, foot
     return n
 
 
-def _class_pages(
-    fam: Family, labels: Labeller, flags: Mapping[str, Mapping[str, Any]], w: _Writer, footer: str
-) -> int:
+def _class_pages(fam: Family, labels: Labeller, flags: Mapping[str, Mapping[str, Any]], w: _Writer, footer: str) -> int:
     from imagenet_versions.flags import DEFAULT_FLAGS
 
     union = frozenset(fam.union)

@@ -44,7 +44,7 @@ def _path_html(wnid: str, labels: Labeller, union: frozenset[str]) -> str:
     for w in wordnet_path(wnid)[:-1]:
         # ancestors that are classes link to their page; the others (entity ... living thing) are named only
         parts.append(f'<a href="{_ROOT}c/{w}.html">{labels.html(w)}</a>' if w in union else labels.html(w))
-    return " › ".join(parts) if parts else '<span class="muted">none in the shipped WordNet snapshot</span>'
+    return " \u203a ".join(parts) if parts else '<span class="muted">none in the shipped WordNet snapshot</span>'
 
 
 def _flags_html(wnid: str, flags: Mapping[str, Any], labels: Labeller, unsafe: frozenset[str]) -> str:

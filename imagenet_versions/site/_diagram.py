@@ -121,7 +121,8 @@ def _layered(cat: Catalog, labels: Mapping[str, str], edge_labels: list[str], st
         out.append(
             f'<g id="node-{html.escape(v.id)}" class="node"><a xlink:href="v/{html.escape(v.id)}.html" target="_top">'
             f"<title>{html.escape(v.name)} ({STATUS_TEXT[status[v.id]]})</title>"
-            f'<rect x="{x}" y="{y}" width="{w}" height="{h}" rx="6" fill="{STATUS_FILL[status[v.id]]}" stroke="#333333"/>'
+            f'<rect x="{x}" y="{y}" width="{w}" height="{h}" rx="6" fill="{STATUS_FILL[status[v.id]]}" '
+            'stroke="#333333"/>'
             f'<text x="{x + w // 2}" y="{y + 14}" font-size="10" text-anchor="middle">{html.escape(first)}</text>'
             f'<text x="{x + w // 2}" y="{y + 27}" font-size="9" text-anchor="middle">{html.escape(second)}</text>'
             "</a></g>"

@@ -36,7 +36,13 @@ class TraceStep:
     reason: str = ""
 
     def to_dict(self) -> dict[str, str]:
-        return {"version": self.version, "from": self.parent, "op": self.op, "effect": self.effect, "reason": self.reason}
+        return {
+            "version": self.version,
+            "from": self.parent,
+            "op": self.op,
+            "effect": self.effect,
+            "reason": self.reason,
+        }
 
 
 @frozen
@@ -73,11 +79,11 @@ class Family:
     """
 
     catalog: Catalog = field(repr=False)
-    members: Mapping[str, Mapping[str, str]] = field(converter=frozen_mapping, repr=False)
+    members: Mapping[str, Mapping[str, str]] = field(repr=False)
     unknown: tuple[str, ...]
     union: tuple[str, ...] = field(repr=False)
     edges: tuple[Derivation, ...] = field(repr=False)
-    events: Mapping[tuple[str, str], Mapping[str, tuple[Event, ...]]] = field(converter=frozen_mapping, repr=False)
+    events: Mapping[tuple[str, str], Mapping[str, tuple[Event, ...]]] = field(repr=False)
 
     def bulk_reasons(self, least: int = 100) -> dict[tuple[str, str], str]:
         """Per edge, the reason it gives for more than half of its events and at least
@@ -136,7 +142,7 @@ class Family:
 
 
 def _topological(cat: Catalog, edges: list[Derivation]) -> list[Derivation]:
-    import networkx as nx
+    import networkx as nx  # type: ignore[import-untyped, unused-ignore]
 
     from imagenet_versions.lineage import lineage_graph
 
@@ -148,21 +154,23 @@ def family_facts(cat: Catalog) -> Family:
     """Compute :class:`Family` for a catalog (well under a second for the shipped one)."""
     from imagenet_versions.audit import member_classes
 
-    members: dict[str, dict[str, str]] = {}
+    members: dict[str, Mapping[str, str]] = {}
     unknown: list[str] = []
     union: set[str] = set()
     for v in cat:
         try:
-            members[v.id] = member_classes(v.id, catalog=cat)
+            members[v.id] = frozen_mapping(member_classes(v.id, catalog=cat))
         except CategoriesUnknownError:
             unknown.append(v.id)
             continue
         union.update(cat.categories(v.id))
     edges = _topological(cat, [e for e in cat.edges if e.parent in members and e.child in members])
-    events: dict[tuple[str, str], dict[str, tuple[Event, ...]]] = {}
+    events: dict[tuple[str, str], Mapping[str, tuple[Event, ...]]] = {}
     for e in edges:
         wanted = set(cat.categories(e.parent)) ^ set(cat.categories(e.child))
         wanted |= set(members[e.parent]) ^ set(members[e.child])
         found = edge_events(cat, [e], wanted)
         events[(e.parent, e.child)] = frozen_mapping({w: tuple(evs) for w, evs in found.items()})
-    return Family(cat, members, tuple(unknown), tuple(sorted(union)), tuple(edges), events)
+    return Family(
+        cat, frozen_mapping(members), tuple(unknown), tuple(sorted(union)), tuple(edges), frozen_mapping(events)
+    )

@@ -61,7 +61,8 @@ class Labeller:
     def html(self, wnid: str, field: str = "label", placeholder: str = "label withheld") -> str:
         if wnid in self.withheld:
             return (
-                f'<span class="withheld" data-withheld="{esc(wnid)}" data-field="{esc(field)}">{esc(placeholder)}</span>'
+                f'<span class="withheld" data-withheld="{esc(wnid)}" data-field="{esc(field)}">'
+                f"{esc(placeholder)}</span>"
                 f'<button class="reveal" type="button" data-wnid="{esc(wnid)}">show withheld label</button>'
             )
         return esc(self._name_of(wnid))

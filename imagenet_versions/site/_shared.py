@@ -60,7 +60,9 @@ def data_js(name: str, doc: Any) -> str:
     return f"window.IVData=window.IVData||{{}};IVData[{json.dumps(name)}]={text};\n"
 
 
-def search_data(cat: Catalog, union: Sequence[str], lemmas: Mapping[str, Sequence[str]], withheld: Iterable[str]) -> dict[str, Any]:
+def search_data(
+    cat: Catalog, union: Sequence[str], lemmas: Mapping[str, Sequence[str]], withheld: Iterable[str]
+) -> dict[str, Any]:
     """The search index: versions with names and aliases; classes with lemmas; withheld ones as tokens."""
     hidden = set(withheld)
     tokens: dict[str, list[str]] = {}
@@ -141,12 +143,20 @@ def compare_data(cat: Catalog, fam: Family, withheld: Iterable[str]) -> dict[str
 
 
 def home_page(
-    cat: Catalog, fam: Family, svg: str, meta: Mapping[str, Any], status: Mapping[str, str], flag_sources: Sequence[Any], footer: str
+    cat: Catalog,
+    fam: Family,
+    svg: str,
+    meta: Mapping[str, Any],
+    status: Mapping[str, str],
+    flag_sources: Sequence[Any],
+    footer: str,
 ) -> str:
     kinds = sorted({op for e in meta["edges"].values() for op in e["ops"]})
     boxes = " ".join(f'<label><input type="checkbox" data-op="{esc(k)}" checked> {esc(k)}</label>' for k in kinds)
     options = '<option value="all">all versions</option>' + "".join(
-        f'<option value="{k}">only those whose {esc(t)}</option>' if k != "unknown" else f'<option value="{k}">only those with {esc(t)}</option>'
+        f'<option value="{k}">only those whose {esc(t)}</option>'
+        if k != "unknown"
+        else f'<option value="{k}">only those with {esc(t)}</option>'
         for k, t in STATUS_TEXT.items()
     )
     rows = []
@@ -155,7 +165,7 @@ def home_page(
         n_text = f"{len(cat.categories(v.id)):,}" if n is not None else "unknown"
         parents = ", ".join(link_version("", e.parent) for e in cat.edges if e.child == v.id) or "-"
         rows.append(
-            f"<tr><td>{link_version('', v.id)}</td><td>{esc(v.name)}</td><td class=\"n\">{n_text}</td>"
+            f'<tr><td>{link_version("", v.id)}</td><td>{esc(v.name)}</td><td class="n">{n_text}</td>'
             f"<td>{esc(v.category_status)}</td><td>{esc(STATUS_TEXT[status[v.id]])}</td><td>{parents}</td></tr>"
         )
     srcs = "".join(
@@ -170,11 +180,13 @@ Click a version in the diagram to open its page; filter the derivations by opera
 whether they carry classes flagged unsafe (offensive, sensitive or derogatory).</p>
 <div class="filters"><span>operations:</span> {boxes}</div>
 <div class="filters"><label>versions: <select id="flag-filter">{options}</select></label>
-<span class="legend"><span class="unsafe">red</span>: carries unsafe classes; green: none found; grey: categories unknown</span></div>
+<span class="legend"><span class="unsafe">red</span>: carries unsafe classes; green: none found;
+grey: categories unknown</span></div>
 <div id="diagram">{svg}</div>
 {json_script(meta, element_id="diagram-data")}
 <h2 id="versions">Versions</h2>
-<table><tr><th>id</th><th>name</th><th class="n">classes</th><th>categories</th><th>flagged</th><th>derived from</th></tr>
+<table><tr><th>id</th><th>name</th><th class="n">classes</th><th>categories</th><th>flagged</th>
+<th>derived from</th></tr>
 {"".join(rows)}</table>
 <h2>Flag sources</h2>
 <ul>{srcs}</ul>
@@ -212,7 +224,12 @@ def compare_page(cat: Catalog, fam: Family, footer: str) -> str:
     return layout("", "Compare", body, footer=footer)
 
 
-def withheld_data(labels: Labeller, lemmas: Mapping[str, Sequence[str]], gloss: Mapping[str, str], flags: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+def withheld_data(
+    labels: Labeller,
+    lemmas: Mapping[str, Sequence[str]],
+    gloss: Mapping[str, str],
+    flags: Mapping[str, Mapping[str, Any]],
+) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for w in sorted(labels.withheld):
         if w not in lemmas:
@@ -222,5 +239,3 @@ def withheld_data(labels: Labeller, lemmas: Mapping[str, Sequence[str]], gloss: 
             rec[f"flag-{f}"] = ev.detail
         out[w] = rec
     return out
-
-

@@ -32,7 +32,9 @@ def _facts(cat: Catalog, v: Version) -> str:
     src = f'<br><span class="muted">{esc(v.categories_source)}</span>' if v.categories_source else ""
     rows.append(("classes", f"{_fmt(n)} ({esc(v.category_status)}){src}"))
     if v.num_categories is not None:
-        rows.append(("declared classes", f'{v.num_categories:,} <span class="muted">({esc(v.num_categories_source)})</span>'))
+        rows.append(
+            ("declared classes", f'{v.num_categories:,} <span class="muted">({esc(v.num_categories_source)})</span>')
+        )
     if v.images:
         imgs = ", ".join(f"{esc(k)} {n:,}" for k, n in v.images.items())
         rows.append(("images", f'{imgs} <span class="muted">({esc(v.images_source)})</span>'))
@@ -57,7 +59,8 @@ def _orders(cat: Catalog, v: Version) -> str:
     if not orders:
         return "<h2>Label orders</h2>\n<p>None: the categories of this version are not known.</p>"
     rows = "".join(
-        f"<tr><td><code>{esc(o['name'])}</code>{' (default)' if o['default'] else ''}</td><td>{esc(o['source'])}</td></tr>"
+        f"<tr><td><code>{esc(o['name'])}</code>{' (default)' if o['default'] else ''}</td>"
+        f"<td>{esc(o['source'])}</td></tr>"
         for o in orders
     )
     return f"<h2>Label orders</h2>\n<table><tr><th>order</th><th>source</th></tr>{rows}</table>"
@@ -73,7 +76,11 @@ def _lineage(cat: Catalog, v: Version) -> str:
     parents = [e for e in cat.edges if e.child == v.id]
     children = [e for e in cat.edges if e.parent == v.id]
     out = ['<h2 id="lineage">Lineage</h2>']
-    out.append("<p>Derived from:</p><ul>" + "".join(_edge_row(e, e.parent) for e in parents) + "</ul>" if parents else "<p>A root of the family.</p>")
+    out.append(
+        "<p>Derived from:</p><ul>" + "".join(_edge_row(e, e.parent) for e in parents) + "</ul>"
+        if parents
+        else "<p>A root of the family.</p>"
+    )
     if children:
         out.append("<p>Parent of:</p><ul>" + "".join(_edge_row(e, e.child) for e in children) + "</ul>")
     return "\n".join(out)
@@ -89,7 +96,7 @@ def _side(cd: Any, ids: Sequence[str], what: str, labels: Labeller) -> str:
     rows = "".join(f'<tr><td class="n">{n:,}</td><td>{esc(k)}</td></tr>' for k, n in groups.most_common())
     items = "".join(f"<li>{link_class(_ROOT, w)} {labels.html(w)}</li>" for w in ids[:_SHOWN])
     more = f'<p class="muted">... and {len(ids) - _SHOWN:,} more.</p>' if len(ids) > _SHOWN else ""
-    return f"<p>{what} ({len(ids):,}):</p><table>{rows}</table><ul class=\"cols\">{items}</ul>{more}"
+    return f'<p>{what} ({len(ids):,}):</p><table>{rows}</table><ul class="cols">{items}</ul>{more}'
 
 
 def _diff_block(d: Any, labels: Labeller) -> str:
