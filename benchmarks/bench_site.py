@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -31,10 +32,13 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parent))
 from _results import git_rev, write_section
 
+loads: list[float] = []  # 1-minute load average before each build: the machine is shared
+
 BUILD = "import json, sys, imagenet_versions as iv; r = iv.site.build(sys.argv[1]); print(json.dumps(r.to_dict()))"
 
 
 def build_once() -> tuple[float, dict[str, object], int]:
+    loads.append(os.getloadavg()[0])
     with tempfile.TemporaryDirectory(prefix="bench-site-") as tmp:
         out = Path(tmp) / "site"
         t = time.perf_counter()
@@ -91,7 +95,9 @@ def main() -> None:
         + "\n".join(rows)
         + f"\n\nThe one-pass traces are {per_call * n / one_pass:.0f}x faster than calling `iv.trace()` per class "
         f"({per_call * 1000:.0f} ms a call). The machine is shared: wall times include waiting for the CPU "
-        "and the file system (the site is ~22 K files)."
+        "and the file system (the site is ~22 K files); the 1-minute load average before the builds was "
+        + ", ".join(f"{x:.1f}" for x in loads)
+        + f" on {os.cpu_count()} cores."
     )
     write_section("bench_site", body)
     print(body)

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 
@@ -488,3 +488,24 @@ def test_compare_page(served: str, watched: _Watched, a: str, b: str) -> None:
         assert "2,674 removed" in want
         table = page.inner_text("#cmp-removed table")
         assert "437" in table and "unsafe:offensive" in table
+
+
+@browser_only
+def test_hostile_search_and_compare_input_is_text(served: str, watched: _Watched) -> None:
+    """A query or a compare hash is data: shown as text, never run, never an error."""
+    page = watched.page
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    hostile = '"><img src=x onerror=alert(1)><script>alert(2)</script>'
+    page.goto(f"{served}/search.html?q={quote(hostile)}", wait_until="load")
+    page.wait_for_selector("#search-count")
+    assert page.locator("#search-results img, #search-results script").count() == 0
+    page.goto(f"{served}/search.html?q={'n' * 20000}", wait_until="load")  # huge
+    page.wait_for_selector("#search-count")
+    assert page.inner_text("#search-count") == "0 result(s)"
+    page.goto(f"{served}/search.html?q=%F0%9F%92%A9%C3%A9%00", wait_until="load")  # emoji, accents, NUL
+    page.wait_for_selector("#search-count")
+    page.goto(f"{served}/compare.html#a={quote(hostile)}&b=..%2F..%2Fetc", wait_until="load")
+    page.wait_for_selector("#cmp-summary")
+    assert page.inner_text("#cmp-summary").startswith("imagenet-fall11 → imagenet-winter21: 2,674 removed")
+    assert dialogs == []

@@ -7,6 +7,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -81,17 +82,34 @@ def _footer() -> str:
 
 
 class _Writer:
+    """Writes files under ``root`` on a few threads: creating ~22 K files is mostly waiting
+    on the file system, which threads overlap (the GIL is released while writing)."""
+
     def __init__(self, root: Path) -> None:
         self.root = root
         self.files = 0
         self.bytes = 0
+        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="site-write")
+        self._pending: list[Future[None]] = []
 
     def write(self, rel: str, text: str) -> None:
         data = text.encode("utf-8")
-        path = self.root / rel
-        path.write_bytes(data)
         self.files += 1
         self.bytes += len(data)
+        self._pending.append(self._pool.submit((self.root / rel).write_bytes, data))  # type: ignore[arg-type]
+        if len(self._pending) >= 512:
+            self._drain()
+
+    def _drain(self) -> None:
+        pending, self._pending = self._pending, []
+        for f in pending:
+            f.result()  # re-raises an OSError of the write
+
+    def close(self) -> None:
+        try:
+            self._drain()
+        finally:
+            self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _status(cat: Catalog, fam: Family) -> dict[str, str]:
@@ -217,9 +235,6 @@ def _swap(tmp: Path, target: Path) -> None:
 
 
 def _generate(cat: Catalog, root: Path, engine: str) -> tuple[int, int, int, int, str]:
-    from imagenet_versions import wordnet
-    from imagenet_versions.flags import flag_sources, withheld_labels
-
     try:
         for sub in ("v", "c", "static", "data"):
             (root / sub).mkdir()
@@ -227,6 +242,21 @@ def _generate(cat: Catalog, root: Path, engine: str) -> tuple[int, int, int, int
         msg = f"cannot write the site to {str(root)!r}: {exc.strerror or exc}"
         raise SiteError(msg) from exc
     w = _Writer(root)
+    try:
+        return _generate_into(cat, w, engine)
+    except SiteError:
+        raise
+    except OSError as exc:
+        msg = f"cannot write the site to {str(root)!r}: {exc.strerror or exc}"
+        raise SiteError(msg) from exc
+    finally:
+        w.close()
+
+
+def _generate_into(cat: Catalog, w: _Writer, engine: str) -> tuple[int, int, int, int, str]:
+    from imagenet_versions import wordnet
+    from imagenet_versions.flags import flag_sources, withheld_labels
+
     fam = family_facts(cat)
     hidden = frozenset(withheld_labels())
     union = fam.union
@@ -254,4 +284,5 @@ def _generate(cat: Catalog, root: Path, engine: str) -> tuple[int, int, int, int
     for name in ("site.css", "site.js"):
         w.write(f"static/{name}", (static / name).read_text("utf-8"))
     w.write(MARKER, "imagenet-versions site: this folder is rewritten by `imagenet-versions site`\n")
+    w.close()
     return nv, nc, w.files, w.bytes, used

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection
 from html import escape
 from importlib import resources
 from string import Template
@@ -66,11 +66,3 @@ class Labeller:
                 f'<button class="reveal" type="button" data-wnid="{esc(wnid)}">show withheld label</button>'
             )
         return esc(self._name_of(wnid))
-
-    def text(self, wnid: str) -> str:
-        """A label for places where no button fits (titles, search, tables of diffs)."""
-        return "label withheld" if wnid in self.withheld else self._name_of(wnid)
-
-
-def join(parts: Iterable[str], sep: str = ", ") -> str:
-    return sep.join(parts)
