@@ -17,8 +17,12 @@ def _build_site(app: Any, exception: Exception | None) -> None:
         return
     from imagenet_versions import site
 
+    from sphinx.util import logging
+
     report = site.build(Path(app.outdir) / "site")
-    print(f"imagenet_versions: wrote the reference site, {report.files:,} files, to {report.out}")
+    logging.getLogger(__name__).info(
+        f"imagenet_versions: wrote the reference site, {report.files:,} files, to {report.out}"
+    )
 
 
 def setup(app: Any) -> dict[str, Any]:

@@ -43,7 +43,10 @@ def _path_html(wnid: str, labels: Labeller, union: frozenset[str]) -> str:
     parts = []
     for w in wordnet_path(wnid)[:-1]:
         # ancestors that are classes link to their page; the others (entity ... living thing) are named only
-        parts.append(f'<a href="{_ROOT}c/{w}.html">{labels.html(w)}</a>' if w in union else labels.html(w))
+        if w in labels.withheld:  # its button may not sit inside a link
+            parts.append((f'<a href="{_ROOT}c/{w}.html">{w}</a> ' if w in union else "") + labels.html(w))
+        else:
+            parts.append(f'<a href="{_ROOT}c/{w}.html">{labels.html(w)}</a>' if w in union else labels.html(w))
     return " \u203a ".join(parts) if parts else '<span class="muted">none in the shipped WordNet snapshot</span>'
 
 
