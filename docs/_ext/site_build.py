@@ -15,9 +15,9 @@ from typing import Any
 def _build_site(app: Any, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html" or not int(app.config.imagenet_versions_site):
         return
-    from imagenet_versions import site
-
     from sphinx.util import logging
+
+    from imagenet_versions import site
 
     report = site.build(Path(app.outdir) / "site")
     logging.getLogger(__name__).info(
