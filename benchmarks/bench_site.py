@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -32,18 +33,26 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parent))
 from _results import git_rev, write_section
 
+cpus: list[float] = []  # CPU seconds (user + system) of each build process
 loads: list[float] = []  # 1-minute load average before each build: the machine is shared
 
 BUILD = "import json, sys, imagenet_versions as iv; r = iv.site.build(sys.argv[1]); print(json.dumps(r.to_dict()))"
 
 
+def _cpu() -> float:
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
 def build_once() -> tuple[float, dict[str, object], int]:
     loads.append(os.getloadavg()[0])
+    cpu0 = _cpu()
     with tempfile.TemporaryDirectory(prefix="bench-site-") as tmp:
         out = Path(tmp) / "site"
         t = time.perf_counter()
         r = subprocess.run([sys.executable, "-c", BUILD, str(out)], check=True, capture_output=True, text=True)
         wall = time.perf_counter() - t
+        cpus.append(_cpu() - cpu0)
         du = subprocess.run(["du", "-sk", str(out)], check=True, capture_output=True, text=True)
         return wall, json.loads(r.stdout), int(du.stdout.split()[0]) * 1024
 
@@ -84,6 +93,7 @@ def main() -> None:
         "|---|---:|---:|",
         f"| `iv.site.build(out)` in a fresh process, median wall time | {wall:.1f} s | 30 s |",
         f"| of which inside `build()` (its own report) | {inside:.1f} s | |",
+        f"| CPU time of the build process (user + system), median | {statistics.median(cpus):.1f} s | |",
         f"| site size (bytes of all {int(doc['files']):,} files) | {int(doc['bytes']) / 1e6:.1f} MB | 60 MB |",
         f"| disk usage (`du -sk`, 4 KiB blocks) | {disk / 1e6:.1f} MB | |",
         f"| pages | {doc['version_pages']} versions, {int(doc['class_pages']):,} classes | |",

@@ -65,7 +65,7 @@ def _check_out(out: Path) -> None:
 
 def _check_folder(out: Path) -> None:
     if out.is_symlink() or (out.exists() and not out.is_dir()):
-        msg = f"cannot write the site to {str(out)!r}: it exists and is not a folder"
+        msg = f"cannot write the site to {str(out)!r}: it exists and is not a folder (or is a symbolic link)"
         raise SiteError(msg)
     if out.is_dir() and not (out / MARKER).is_file() and next(out.iterdir(), None) is not None:
         msg = (

@@ -30,7 +30,8 @@ def _facts(cat: Catalog, v: Version) -> str:
         rows.append(("homepage", f'<a href="{esc(v.homepage)}" rel="nofollow">{esc(v.homepage)}</a>'))
     rows.append(("licence", esc(v.licence or "not recorded")))
     src = f'<br><span class="muted">{esc(v.categories_source)}</span>' if v.categories_source else ""
-    rows.append(("classes", f"{_fmt(n)} ({esc(v.category_status)}){src}"))
+    status = f" ({esc(v.category_status)})" if n is not None else ""
+    rows.append(("classes", f"{_fmt(n)}{status}{src}"))
     if v.num_categories is not None:
         rows.append(
             ("declared classes", f'{v.num_categories:,} <span class="muted">({esc(v.num_categories_source)})</span>')
