@@ -42,6 +42,7 @@ from imagenet_versions.errors import (
     LineageError,
     ManifestError,
     RenderError,
+    SiteError,
     UnknownSynsetError,
     UnknownVersionError,
     WordNetUnavailableError,
@@ -99,6 +100,7 @@ __all__ = [
     "Reindex",
     "Relabel",
     "RenderError",
+    "SiteError",
     "Step",
     "Subset",
     "Subtree",
@@ -141,6 +143,7 @@ __all__ = [
     "read_manifest",
     "render",
     "resolve",
+    "site",
     "subtree",
     "survivors",
     "to_croissant",
@@ -207,13 +210,13 @@ def __getattr__(name: str) -> object:
         from imagenet_versions import manifests
 
         return getattr(manifests, name)
-    if name == "manifests":
+    if name in ("manifests", "site"):
         import importlib
 
-        return importlib.import_module("imagenet_versions.manifests")
+        return importlib.import_module(f"imagenet_versions.{name}")
     msg = f"module 'imagenet_versions' has no attribute {name!r}"
     raise AttributeError(msg)
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_MANIFEST_NAMES, "manifests"})
+    return sorted({*globals(), *_MANIFEST_NAMES, "manifests", "site"})

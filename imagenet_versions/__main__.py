@@ -562,6 +562,22 @@ def cmd_fetch(cat: Catalog, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_site(cat: Catalog, args: argparse.Namespace) -> int:
+    from imagenet_versions.site import build
+
+    r = build(args.out, catalog=cat, engine=args.diagram)
+    doc = r.to_dict()
+    if args.json:
+        _emit_json(doc)
+        return 0
+    print(
+        f"wrote {r.version_pages} version pages and {r.class_pages:,} class pages "
+        f"({r.bytes / 1e6:.1f} MB in {r.files:,} files) to {doc['out']} in {r.seconds:.1f} s; "
+        f"open {doc['out']}/index.html"
+    )
+    return 0
+
+
 # ---------------------------------------------------------------- parser
 
 
@@ -703,6 +719,25 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("version", metavar="VERSION")
     s.add_argument("--mirror", metavar="URL", help="fetch the files from <URL>/<name> instead of upstream")
     s.set_defaults(func=cmd_fetch)
+
+    s = sub.add_parser(
+        "site",
+        parents=[common],
+        help="write the static reference site (HTML, CSS, a little JS; no server) to OUT",
+        description=(
+            "Write a static, offline reference site of the whole family to the folder OUT: the family "
+            "diagram, one page per version and per class, search and compare. OUT must be new, empty, "
+            "or a site written before. Offensive labels are withheld on every page."
+        ),
+    )
+    s.add_argument("out", metavar="OUT")
+    s.add_argument(
+        "--diagram",
+        choices=("auto", "graphviz", "layered"),
+        default="auto",
+        help="lay out the home page's diagram with Graphviz `dot` (auto: when on PATH) or without it",
+    )
+    s.set_defaults(func=cmd_site)
     return p
 
 

@@ -20,6 +20,7 @@ __all__ = [
     "LineageError",
     "ManifestError",
     "RenderError",
+    "SiteError",
     "UnknownFlagError",
     "UnknownSynsetError",
     "UnknownVersionError",
@@ -170,5 +171,13 @@ class DataFileError(Error, ValueError):
 
 class UnknownFlagError(Error, LookupError):
     """No flag or flag source has this name; the message lists the known ones."""
+
+    __module__ = "imagenet_versions"
+
+
+class SiteError(Error, OSError):
+    """The reference site cannot be written where asked: the output path is a file,
+    a folder that holds something other than an earlier site, or not writable.
+    """
 
     __module__ = "imagenet_versions"
