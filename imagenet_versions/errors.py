@@ -17,10 +17,14 @@ __all__ = [
     "Error",
     "IntegrityError",
     "InvalidNameError",
+    "LabelListError",
     "LineageError",
     "ManifestError",
     "RenderError",
+    "UnknownCheckpointError",
+    "UnknownClassError",
     "UnknownFlagError",
+    "UnknownOrderError",
     "UnknownSynsetError",
     "UnknownVersionError",
     "WordNetUnavailableError",
@@ -170,5 +174,31 @@ class DataFileError(Error, ValueError):
 
 class UnknownFlagError(Error, LookupError):
     """No flag or flag source has this name; the message lists the known ones."""
+
+    __module__ = "imagenet_versions"
+
+
+class UnknownOrderError(Error, LookupError):
+    """A version has no label order of this name; the message lists its orders."""
+
+    __module__ = "imagenet_versions"
+
+
+class UnknownClassError(Error, LookupError):
+    """A version has no class with this wnid or name, or the name names several
+    (the message lists them by wnid and index)."""
+
+    __module__ = "imagenet_versions"
+
+
+class UnknownCheckpointError(Error, LookupError):
+    """No checkpoint of the shipped table has this name; the message names the closest."""
+
+    __module__ = "imagenet_versions"
+
+
+class LabelListError(Error, ValueError):
+    """A label list given to :func:`~imagenet_versions.identify` is empty, too long,
+    not text, or malformed; the message says which entry (and, for a file, which line)."""
 
     __module__ = "imagenet_versions"
