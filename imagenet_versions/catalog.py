@@ -264,7 +264,9 @@ class Catalog:
                 v = attrs.evolve(
                     v,
                     num_categories=len(cats),
-                    num_categories_source="derived: the length of the version's category list (no source declares a count)",
+                    num_categories_source=(
+                        "derived: the length of the version's category list (no source declares a count)"
+                    ),
                 )
                 self._versions[vid] = v
         return v

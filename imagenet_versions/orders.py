@@ -16,7 +16,8 @@ file orders. Two orders with the same sequence are listed once, under the first
 (the default first) name.
 
 Unique display names: a class's display name is the first lemma of its shipped
-name. Where two classes of a version share it, torchvision's ILSVRC-2012 category
+name. Where two classes of a version share it (exactly, case included: torchvision
+keeps "Cardigan", the corgi, and "cardigan", the sweater), torchvision's ILSVRC-2012 category
 names settle the 1K classes ("crane bird" n02012849 / "crane" n03126707,
 "maillot" n03710637 / "maillot tank suit" n03710721), and any class still sharing
 a name gets its wnid appended: ``"crane (n02012849)"``. Labels that Yang et al.
@@ -176,7 +177,9 @@ def _declared(vid: str) -> tuple[str, dict[str, dict[str, Any]]]:
     return str(entry["default"]), orders
 
 
-def _build(vid: str, name: str, spec: Mapping[str, Any], cats: tuple[str, ...], built: dict[str, LabelOrder]) -> LabelOrder:
+def _build(
+    vid: str, name: str, spec: Mapping[str, Any], cats: tuple[str, ...], built: dict[str, LabelOrder]
+) -> LabelOrder:
     kind = spec["kind"]
     offset, background = 0, ""
     if kind == "listed":
@@ -197,7 +200,9 @@ def _build(vid: str, name: str, spec: Mapping[str, Any], cats: tuple[str, ...], 
     else:
         msg = f"imagenet_versions/data/orders/index.json: {vid}:{name} has an unknown kind {kind!r}"
         raise DataFileError(msg)
-    return LabelOrder(vid, name, wnids, str(spec.get("source", "")), spec.get("status", "published"), offset, background)
+    return LabelOrder(
+        vid, name, wnids, str(spec.get("source", "")), spec.get("status", "published"), offset, background
+    )
 
 
 @functools.lru_cache(maxsize=256)
@@ -226,7 +231,7 @@ def _orders(cat: Catalog, vid: str) -> tuple[LabelOrder, ...]:
 def _aliases(cat: Catalog, vid: str) -> dict[str, str]:
     """Every declared order name -> the name it is listed under (same sequence)."""
     listed = _orders(cat, vid)
-    default, specs = _declared(vid)
+    _default, specs = _declared(vid)
     out = {o.name: o.name for o in listed}
     cats = cat.categories(vid)
     built: dict[str, LabelOrder] = {o.name: o for o in listed}
@@ -297,7 +302,9 @@ def class_to_idx(version: str, order: str | None = None, *, catalog: Catalog | N
     return {w: o.offset + k for k, w in enumerate(o.wnids)}
 
 
-def indices_of(version: str, wnids: Iterable[str], order: str | None = None, *, catalog: Catalog | None = None) -> dict[str, int]:
+def indices_of(
+    version: str, wnids: Iterable[str], order: str | None = None, *, catalog: Catalog | None = None
+) -> dict[str, int]:
     """The output index of each of ``wnids`` that the version has (absent ones are left out)."""
     o = label_order(version, order, catalog=catalog)
     pos = _positions(o.wnids)
@@ -338,7 +345,7 @@ def _unique_names(cat: Catalog, vid: str) -> dict[str, str]:
     base = {w: _first_lemma(cat, w) for w in cats}
     groups: dict[str, list[str]] = {}
     for w, n in base.items():
-        groups.setdefault(n.lower(), []).append(w)
+        groups.setdefault(n, []).append(w)
     tv = _torchvision_names()
     for members in groups.values():
         if len(members) > 1:
@@ -346,8 +353,8 @@ def _unique_names(cat: Catalog, vid: str) -> dict[str, str]:
                 base[w] = tv.get(w, base[w])
     counts: dict[str, int] = {}
     for n in base.values():
-        counts[n.lower()] = counts.get(n.lower(), 0) + 1
-    return {w: (f"{n} ({w})" if counts[n.lower()] > 1 else n) for w, n in base.items()}
+        counts[n] = counts.get(n, 0) + 1
+    return {w: (f"{n} ({w})" if counts[n] > 1 else n) for w, n in base.items()}
 
 
 def display_names(
@@ -413,9 +420,7 @@ def _name_lookup(cat: Catalog, vid: str) -> dict[str, tuple[str, ...]]:
     return {k: tuple(dict.fromkeys(v)) for k, v in table.items()}
 
 
-def index_of(
-    version: str, wnid_or_name: str, *, order: str | None = None, catalog: Catalog | None = None
-) -> int:
+def index_of(version: str, wnid_or_name: str, *, order: str | None = None, catalog: Catalog | None = None) -> int:
     """The output index of a class, given by wnid or by name (a display name or any lemma).
 
     Raises:

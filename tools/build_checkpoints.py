@@ -126,8 +126,8 @@ def _timm_cfgs(src: str, fname: str) -> tuple[dict[str, Any], set[str]]:
             continue
         module = ast.fix_missing_locations(ast.Module([node], []))
         try:
-            exec(compile(module, fname, "exec"), ns)  # noqa: S102 - module-level assignments of a pinned wheel
-        except Exception:  # noqa: BLE001 - statements needing real imports are irrelevant here
+            exec(compile(module, fname, "exec"), ns)
+        except Exception:
             if "default_cfgs" in ast.unparse(node)[:40]:
                 msg = f"{fname}: cannot evaluate {ast.unparse(node)[:60]!r}"
                 raise SystemExit(msg) from None
@@ -297,7 +297,16 @@ def _tv_rows(z: zipfile.ZipFile) -> list[list[str]]:
                 other = ["SWAG (IG-3.6B weakly supervised)"] if "SWAG" in member else []
                 how = f"meta['categories'] is torchvision _IMAGENET_CATEGORIES (1,000, sorted-wnid order); {name}"
                 rows.append(
-                    [f"{node.name}.{member}", "torchvision", "1000", "ilsvrc2012", "sorted", "ilsvrc2012", ", ".join(other), how]
+                    [
+                        f"{node.name}.{member}",
+                        "torchvision",
+                        "1000",
+                        "ilsvrc2012",
+                        "sorted",
+                        "ilsvrc2012",
+                        ", ".join(other),
+                        how,
+                    ]
                 )
     return rows
 
@@ -325,10 +334,20 @@ def build(timm_wheel: Path, tv_wheel: Path, sources: Path | None) -> tuple[dict[
     summary["torchvision_duplicate_categories"] = len(cats) - len(set(cats))
     text = HEADER + "".join("\t".join(r) + "\n" for r in rows + tv)
     inputs: list[dict[str, Any]] = [
-        {"path": f"pypi:{TIMM_WHEEL[0]}", "sha256": TIMM_WHEEL[1], "origin": "PyPI timm 1.0.31", "licence": "Apache-2.0",
-         "read": "timm/models/*.py default_cfgs, timm/data/imagenet_info.py"},
-        {"path": f"pypi:{TV_WHEEL[0]}", "sha256": TV_WHEEL[1], "origin": "PyPI torchvision 0.20.1", "licence": "BSD-3-Clause",
-         "read": "torchvision/models/**.py *Weights enums, torchvision/models/_meta.py _IMAGENET_CATEGORIES"},
+        {
+            "path": f"pypi:{TIMM_WHEEL[0]}",
+            "sha256": TIMM_WHEEL[1],
+            "origin": "PyPI timm 1.0.31",
+            "licence": "Apache-2.0",
+            "read": "timm/models/*.py default_cfgs, timm/data/imagenet_info.py",
+        },
+        {
+            "path": f"pypi:{TV_WHEEL[0]}",
+            "sha256": TV_WHEEL[1],
+            "origin": "PyPI torchvision 0.20.1",
+            "licence": "BSD-3-Clause",
+            "read": "torchvision/models/**.py *Weights enums, torchvision/models/_meta.py _IMAGENET_CATEGORIES",
+        },
     ]
     record: dict[str, Any] = {
         "tool": "tools/build_checkpoints.py",

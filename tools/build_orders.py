@@ -63,9 +63,7 @@ FOCALNET = (
 TINY = ("tiny-imagenet/nbdt_TinyImagenet200.txt", "a36eb4b603007f1985cdfbfc5987166a2710b3c6f0f6d3e29636fc129bba527b")
 CMC = ("imagenet-100-cmc/imagenet100.txt", "79f3f1552ccc478ce24bd934b4573625db584ddc1f4643ae23c994a94cb11397")
 
-IMAGEFOLDER = (
-    "sorted wnids: torchvision's ImageFolder sorts the class folders (named by wnid) and numbers them from 0"
-)
+IMAGEFOLDER = "sorted wnids: torchvision's ImageFolder sorts the class folders (named by wnid) and numbers them from 0"
 
 
 def _wnids(text: str) -> list[str]:
@@ -124,7 +122,11 @@ def _focalnet_check(src: prov.Sources) -> dict[str, object]:
     if any(ms[i] != w for i, w in at.items()) or set(range(len(ms))) - set(at) != {850}:
         msg = "focalnet labelmap_22k_reorder.txt does not match timm's imagenet22k_ms_synsets.txt"
         raise SystemExit(msg)
-    return {"focalnet_indices_agreeing_with_timm_ms": len(at), "focalnet_index_without_class": 850, "timm_ms_850": ms[850]}
+    return {
+        "focalnet_indices_agreeing_with_timm_ms": len(at),
+        "focalnet_index_without_class": 850,
+        "timm_ms_850": ms[850],
+    }
 
 
 def _file(name: str, order: list[str]) -> tuple[str, str]:
@@ -150,71 +152,110 @@ def build(sources: Path) -> tuple[dict[str, str], dict[str, object]]:
             "ilsvrc2012": {
                 "default": "sorted",
                 "orders": {
-                    "sorted": {"kind": "sorted", "status": "published", "source": IMAGEFOLDER
-                        + "; timm imagenet_synsets.txt, TFDS, datadings and ImageNetV2 use the same order"},
-                    "devkit": {"kind": "file", "file": "ilsvrc2012__devkit.txt", "sha256": sha["ilsvrc2012__devkit.txt"],
+                    "sorted": {
+                        "kind": "sorted",
+                        "status": "published",
+                        "source": IMAGEFOLDER
+                        + "; timm imagenet_synsets.txt, TFDS, datadings and ImageNetV2 use the same order",
+                    },
+                    "devkit": {
+                        "kind": "file",
+                        "file": "ilsvrc2012__devkit.txt",
+                        "sha256": sha["ilsvrc2012__devkit.txt"],
                         "status": "published",
                         "source": "ILSVRC2015 CLS-LOC devkit map_clsloc.txt (ids 1..1000 -> indices 0..999), "
                         "github:PatrykChrabaszcz/Imagenet32_Scripts@108b12098cdd; the ILSVRC-2012 devkit meta.mat "
-                        "(ILSVRC2012_ID) is not in the mirror, so its equality with this order is not verified"},
-                    "tf-slim": {"kind": "offset", "base": "sorted", "offset": 1, "background": "background",
+                        "(ILSVRC2012_ID) is not in the mirror, so its equality with this order is not verified",
+                    },
+                    "tf-slim": {
+                        "kind": "offset",
+                        "base": "sorted",
+                        "offset": 1,
+                        "background": "background",
                         "status": "published",
-                        "source": "TF-slim 1,001-output heads: a background class at index 0, then the sorted 1K order"},
+                        "source": "TF-slim 1,001-output heads: a background class at index 0, then the sorted 1K order",
+                    },
                 },
             },
             "imagenet-fall11": {
                 "default": "sorted",
                 "orders": {
-                    "sorted": {"kind": "sorted", "status": "published", "source": IMAGEFOLDER
-                        + "; timm imagenet22k_synsets.txt ('as in fall11.tar'), ConvNeXt/BEiT-style ImageFolder heads"},
-                    "swin": {"kind": "file", "file": "imagenet-fall11__swin.txt", "sha256": sha["imagenet-fall11__swin.txt"],
+                    "sorted": {
+                        "kind": "sorted",
+                        "status": "published",
+                        "source": IMAGEFOLDER
+                        + "; timm imagenet22k_synsets.txt ('as in fall11.tar'), ConvNeXt/BEiT-style ImageFolder heads",
+                    },
+                    "swin": {
+                        "kind": "file",
+                        "file": "imagenet-fall11__swin.txt",
+                        "sha256": sha["imagenet-fall11__swin.txt"],
                         "status": "reconstructed",
                         "source": "reconstruction of Swin-Transformer's 21,841-output head: Google's 21,843 sorted list "
                         "with slots 9205 and 15027 (the two image-less ids) given to its last two classes, per "
                         "github:microsoft/Swin-Transformer@f82860bfb522 data/imagenet22k_dataset.py line 21; "
                         "agrees with Swin's map22kto1k.txt on 999 of 1,000 indices (the 1,000th is teddy bear, "
-                        "absent from fall11)"},
+                        "absent from fall11)",
+                    },
                 },
             },
             "imagenet-22k-ms": {
                 "default": "focalnet",
                 "orders": {
-                    "focalnet": {"kind": "listed", "status": "published",
+                    "focalnet": {
+                        "kind": "listed",
+                        "status": "published",
                         "source": "FocalNet labelmap_22k_reorder.txt (github:microsoft/FocalNet@e8514bdcfe1e): the 1K "
                         "classes first in ILSVRC-2012 order, then the rest of fall11; index 850 (teddy bear) has no "
-                        "training images there; timm imagenet22k_ms_synsets.txt fills it with n04399382"},
+                        "training images there; timm imagenet22k_ms_synsets.txt fills it with n04399382",
+                    },
                     "sorted": {"kind": "sorted", "status": "computed", "source": IMAGEFOLDER},
                 },
             },
             "imagenet-22k-goog": {
                 "default": "google",
                 "orders": {
-                    "google": {"kind": "listed", "status": "published",
-                        "source": "Google's 21,843 sorted list (BiT/ViT in21k heads; timm imagenet21k_goog_synsets.txt)"},
+                    "google": {
+                        "kind": "listed",
+                        "status": "published",
+                        "source": "Google's 21,843 sorted list (BiT/ViT in21k heads; timm imagenet21k_goog_synsets.txt)",
+                    },
                 },
             },
             "tiny-imagenet": {
                 "default": "wnids-txt",
                 "orders": {
-                    "wnids-txt": {"kind": "listed", "status": "published",
-                        "source": "the file order of tiny-imagenet-200/wnids.txt (nbdt copy)"},
+                    "wnids-txt": {
+                        "kind": "listed",
+                        "status": "published",
+                        "source": "the file order of tiny-imagenet-200/wnids.txt (nbdt copy)",
+                    },
                     "sorted": {"kind": "sorted", "status": "computed", "source": IMAGEFOLDER},
                 },
             },
             "imagenet-100": {
                 "default": "cmc",
                 "orders": {
-                    "cmc": {"kind": "listed", "status": "published",
-                        "source": "the file order of CMC's imagenet100.txt (github:HobbitLong/CMC@7b227be0b10e)"},
-                    "sorted": {"kind": "sorted", "status": "computed", "source": IMAGEFOLDER
-                        + " (CMC's own loader builds ImageFolder over the 100 folders)"},
+                    "cmc": {
+                        "kind": "listed",
+                        "status": "published",
+                        "source": "the file order of CMC's imagenet100.txt (github:HobbitLong/CMC@7b227be0b10e)",
+                    },
+                    "sorted": {
+                        "kind": "sorted",
+                        "status": "computed",
+                        "source": IMAGEFOLDER + " (CMC's own loader builds ImageFolder over the 100 folders)",
+                    },
                 },
             },
             "imagenet-downsampled": {
                 "default": "devkit",
                 "orders": {
-                    "devkit": {"kind": "listed", "status": "published",
-                        "source": "map_clsloc.txt order of Chrabaszcz et al. 2017 (1-based labels; TFDS subtracts 1)"},
+                    "devkit": {
+                        "kind": "listed",
+                        "status": "published",
+                        "source": "map_clsloc.txt order of Chrabaszcz et al. 2017 (1-based labels; TFDS subtracts 1)",
+                    },
                     "sorted": {"kind": "sorted", "status": "computed", "source": IMAGEFOLDER},
                 },
             },
