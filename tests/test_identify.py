@@ -395,3 +395,19 @@ def test_build_checkpoints_rebuilds_the_table_byte_identically(tmp_path: Path) -
     assert rebuilt == shipped
     s = shipped["summary"]
     assert s["timm_rows_with_known_label_space"] + s["timm_rows_with_unknown_label_space"] == s["timm_rows"]
+
+
+def test_readme_checkpoint_example_is_what_the_command_prints(capsys: pytest.CaptureFixture[str]) -> None:
+    readme = (ROOT / "README.md").read_text()
+    after = readme.split("## Two commands\n", 1)[1]
+    assert after.split("\n## ", 1)[1].startswith("Start from a checkpoint\n")  # the first section after
+    section = after.split("## Start from a checkpoint\n", 1)[1]
+    block = section.split("```console\n", 1)[1].split("```", 1)[0]
+    command, *shown = block.splitlines()
+    assert command == "$ uv run imagenet-versions checkpoint vit_base_patch16_224.augreg_in21k_ft_in1k"
+    code, out, _ = run(capsys, *command.split()[4:])
+    assert code == 0 and out.splitlines()[: len(shown)] == shown
+    n_timm = sum(c.source == "timm" for c in iv.checkpoints().values())
+    n_tv = sum(c.source == "torchvision" for c in iv.checkpoints().values())
+    assert f"{n_timm:,} timm pretrained\ntags and {n_tv} torchvision weights" in readme
+    assert f"{len(iv.checkpoints()):,} pretrained checkpoints" in readme
