@@ -114,7 +114,7 @@ def cmd_show(cat: Catalog, args: argparse.Namespace) -> int:
         "categories": list(cats) if cats is not None else None,
         "counts": {
             "categories": len(cats) if cats is not None else None,
-            "categories_declared": v.num_categories,
+            "categories_declared": v.declared_num_categories,
             "categories_declared_source": v.num_categories_source,
             "images": dict(v.images),
             "images_source": v.images_source,
@@ -141,7 +141,7 @@ def cmd_show(cat: Catalog, args: argparse.Namespace) -> int:
     print(f"  categories: {_fmt(len(cats) if cats is not None else None)} ({v.category_status})")
     if v.categories_source:
         print(f"              {v.categories_source}")
-    if v.num_categories is not None:
+    if v.declared_num_categories is not None:
         print(f"  declared:   {v.num_categories:,} classes ({v.num_categories_source})")
     if v.images:
         imgs = ", ".join(f"{k} {n:,}" for k, n in v.images.items())

@@ -81,6 +81,11 @@ class Version:
     notes: tuple[str, ...] = field(default=(), converter=tuple)
     disagreements: tuple[Disagreement, ...] = field(default=(), converter=tuple)
 
+    @property
+    def declared_num_categories(self) -> int | None:
+        """The class count a source declares (``None`` where the count is derived or unknown)."""
+        return None if self.num_categories_source.startswith("derived:") else self.num_categories
+
     def __repr__(self) -> str:
         n = f"{self.num_categories:,}" if self.num_categories is not None else "?"
         return f"<Version {self.id!r}: {self.name}, {n} classes, {self.category_status}>"
