@@ -23,9 +23,10 @@ def test_fingerprint_is_documented_algorithm() -> None:
     assert c.fingerprint == f"sha256:{want}" and c.version == "ilsvrc2012" and c.order == "sorted"
     assert c.fingerprint == "sha256:385e0240499426c022b773be1ae4da780f057b89c9694c7f47199f62746b6edd"
     assert iv.cite("ilsvrc2012", order="devkit").fingerprint != c.fingerprint
-    assert iv.cite("ilsvrc2012", order="tf-slim").fingerprint == "sha256:" + hashlib.sha256(
-        "\n".join(["background", *iv.categories("ilsvrc2012")]).encode()
-    ).hexdigest()
+    assert (
+        iv.cite("ilsvrc2012", order="tf-slim").fingerprint
+        == "sha256:" + hashlib.sha256("\n".join(["background", *iv.categories("ilsvrc2012")]).encode()).hexdigest()
+    )
 
 
 def test_versions_with_the_same_classes_in_the_same_order_share_a_fingerprint() -> None:

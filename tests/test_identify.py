@@ -6,6 +6,7 @@ import io
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 import zipfile
@@ -78,7 +79,7 @@ def test_counts_are_ambiguous_and_say_so() -> None:
         ("imagenet-fall11", "sorted"),
         ("imagenet-fall11", "swin"),
     ]
-    assert [(c.version, c.order) for c in iv.identify(21842).candidates][0] == ("imagenet-22k-ms", "focalnet")
+    assert next((c.version, c.order) for c in iv.identify(21842).candidates) == ("imagenet-22k-ms", "focalnet")
     assert [(c.version, c.order) for c in iv.identify(21843).candidates] == [("imagenet-22k-goog", "google")]
     assert [(c.version, c.order) for c in iv.identify(1001).candidates] == [("ilsvrc2012", "tf-slim")]
     r = iv.identify(1000)
@@ -88,7 +89,7 @@ def test_counts_are_ambiguous_and_say_so() -> None:
 
 
 def test_teddy_bear_gap_is_reported_for_fall11_heads() -> None:
-    r = iv.identify(ONE_K + ["n00004475"], limit=50)  # 1K plus one more class: no version is exactly this
+    r = iv.identify([*ONE_K, "n00004475"], limit=50)  # 1K plus one more class: no version is exactly this
     c = next(c for c in r.candidates if c.version == "imagenet-22k-ms")  # holds teddy bear; fall11 does not
     assert c.match == "subset" and c.extra_count == 0 and c.missing_count == 21842 - 1001
     ms = iv.identify(list(iv.categories("imagenet-22k-ms")))  # a FocalNet head: fall11 plus teddy bear
@@ -215,7 +216,7 @@ def test_cli_identify_file_and_stdin(capsys: pytest.CaptureFixture[str], tmp_pat
 
 
 @pytest.mark.parametrize(
-    "content", [b"", b"\xff\xfe\xfd", b"n01440764\n\nx\n", b"{\"id2label\": 3}", b"{\"a\": 0, \"b\": 7}"]
+    "content", [b"", b"\xff\xfe\xfd", b"n01440764\n\nx\n", b'{"id2label": 3}', b'{"a": 0, "b": 7}']
 )
 def test_cli_identify_bad_input_is_one_line_and_exit_2(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, content: bytes
@@ -332,7 +333,9 @@ def test_checkpoint_table_rows_are_consistent_with_the_catalog() -> None:
 
 
 def test_unknown_checkpoint_names_close_matches() -> None:
-    with pytest.raises(iv.UnknownCheckpointError, match="did you mean vit_base_patch16_224.augreg_in21k_ft_in1k"):
+    with pytest.raises(
+        iv.UnknownCheckpointError, match=re.escape("did you mean vit_base_patch16_224.augreg_in21k_ft_in1k")
+    ):
         iv.checkpoint("vit_base_patch16_224.augreg_in21k_ft_in1kk")
     with pytest.raises(iv.UnknownCheckpointError, match="3 pretrained tags"):
         iv.checkpoint("swin_base_patch4_window7_224")
@@ -363,7 +366,10 @@ def test_cli_label_map_timm_format(capsys: pytest.CaptureFixture[str], tmp_path:
     assert code == 0 and out == (DATA / "evidence" / "timm_imagenet_r_indices.txt").read_text().rstrip("\n") + "\n"
     target = tmp_path / "a_indices.txt"
     code, out, _ = run(capsys, "label-map", "imagenet-a", "ilsvrc2012", "--format", "timm", "-o", str(target))
-    assert code == 0 and target.read_text().split() == (DATA / "evidence" / "timm_imagenet_a_indices.txt").read_text().split()
+    assert (
+        code == 0
+        and target.read_text().split() == (DATA / "evidence" / "timm_imagenet_a_indices.txt").read_text().split()
+    )
     code, out, err = run(capsys, "label-map", "ilsvrc2012", "imagenet-fall11", "--format", "timm")
     assert code == 0 and out.split().count("-1") == 1 and "1 labels of ilsvrc2012 have no index" in err
     code, out, err = run(capsys, "label-map", "imagenet-a", "ilsvrc2012", "--order-b", "tf-slim", "--json")
