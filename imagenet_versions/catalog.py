@@ -264,7 +264,10 @@ class Catalog:
     def _counted(self, vid: str) -> Version:
         v = self._versions[vid]
         if v.num_categories is None and v.category_status != "unknown":
-            cats = self._categories_or_none(vid)
+            try:
+                cats = self._categories_or_none(vid)
+            except CatalogError:  # a broken list is reported where the categories are asked for
+                cats = None
             if cats is not None:
                 v = attrs.evolve(
                     v,

@@ -179,7 +179,7 @@ def _declared(vid: str) -> tuple[str, dict[str, dict[str, Any]]]:
 
 def _build(
     vid: str, name: str, spec: Mapping[str, Any], cats: tuple[str, ...], built: dict[str, LabelOrder]
-) -> LabelOrder:
+) -> LabelOrder | None:
     kind = spec["kind"]
     offset, background = 0, ""
     if kind == "listed":
@@ -189,8 +189,7 @@ def _build(
     elif kind == "file":
         wnids = _file_order(spec["file"])
         if sorted(wnids) != sorted(cats):
-            msg = f"imagenet_versions/data/orders/{spec['file']}: not an order of the classes of {vid!r}"
-            raise DataFileError(msg)
+            return None  # a catalog whose version of this id has other classes: the order does not apply
     elif kind == "offset":
         base = built.get(spec["base"])
         if base is None:
@@ -206,19 +205,27 @@ def _build(
 
 
 @functools.lru_cache(maxsize=256)
-def _orders(cat: Catalog, vid: str) -> tuple[LabelOrder, ...]:
+def _built(cat: Catalog, vid: str) -> tuple[str, dict[str, LabelOrder]]:
+    """(default name, every declared order that applies to this catalog's version)."""
     cats = cat.categories(vid)
     default, specs = _declared(vid)
-    names = [default, *(n for n in specs if n != default)]
-    # build offsets last: they refer to another order
-    names.sort(key=lambda n: specs[n]["kind"] == "offset")
     built: dict[str, LabelOrder] = {}
-    for n in names:
-        built[n] = _build(vid, n, specs[n], cats, built)
+    # offsets last: they refer to another order
+    for n in sorted(specs, key=lambda n: specs[n]["kind"] == "offset"):
+        o = _build(vid, n, specs[n], cats, built)
+        if o is not None:
+            built[n] = o
+    if default not in built:
+        default = "listed"
+    return default, {n: built[n] for n in [default, *(n for n in specs if n != default)] if n in built}
+
+
+@functools.lru_cache(maxsize=256)
+def _orders(cat: Catalog, vid: str) -> tuple[LabelOrder, ...]:
+    default, built = _built(cat, vid)
     out: list[LabelOrder] = []
     seen: set[tuple[tuple[str, ...], int]] = set()
-    for n in [default, *(n for n in specs if n != default)]:
-        o = built[n]
+    for n, o in built.items():
         key = (o.wnids, o.offset)
         if key in seen:
             continue
@@ -227,21 +234,13 @@ def _orders(cat: Catalog, vid: str) -> tuple[LabelOrder, ...]:
     return tuple(out)
 
 
-@functools.lru_cache(maxsize=256)
 def _aliases(cat: Catalog, vid: str) -> dict[str, str]:
     """Every declared order name -> the name it is listed under (same sequence)."""
     listed = _orders(cat, vid)
-    _default, specs = _declared(vid)
-    out = {o.name: o.name for o in listed}
-    cats = cat.categories(vid)
-    built: dict[str, LabelOrder] = {o.name: o for o in listed}
-    for n, spec in sorted(specs.items(), key=lambda kv: kv[1]["kind"] == "offset"):
-        if n in out:
-            continue
-        o = _build(vid, n, spec, cats, built)
-        built[n] = o
-        out[n] = next(x.name for x in listed if (x.wnids, x.offset) == (o.wnids, o.offset))
-    return out
+    return {
+        n: next(x.name for x in listed if (x.wnids, x.offset) == (o.wnids, o.offset))
+        for n, o in _built(cat, vid)[1].items()
+    }
 
 
 def label_orders(version: str, *, catalog: Catalog | None = None) -> tuple[LabelOrder, ...]:

@@ -235,3 +235,25 @@ def test_build_orders_rebuilds_the_shipped_files_byte_identically(tmp_path: Path
     rebuilt = json.loads((tmp_path / "build_orders.json").read_text())
     shipped = json.loads((DATA / "provenance" / "build_orders.json").read_text())
     assert rebuilt["outputs"] == shipped["outputs"] and rebuilt["inputs"] == shipped["inputs"]
+
+
+def test_a_users_catalog_gets_generic_orders_where_declared_files_do_not_apply(tmp_path: Path) -> None:
+    (tmp_path / "categories").mkdir()
+    (tmp_path / "categories" / "ilsvrc2012.txt").write_text("n01443537\nn01440764\n")
+    (tmp_path / "cat.toml").write_text(
+        '[[version]]\nid = "ilsvrc2012"\nname = "two classes"\ncategories = "published"\n'
+    )
+    cat = iv.Catalog.from_toml(tmp_path / "cat.toml")
+    names = [o.name for o in iv.label_orders("ilsvrc2012", catalog=cat)]
+    assert names == ["sorted", "tf-slim", "listed"]  # the devkit file is not an order of these two classes
+    assert iv.class_to_idx("ilsvrc2012", "listed", catalog=cat) == {"n01443537": 0, "n01440764": 1}
+    assert cat.get("ilsvrc2012").num_categories == 2 and cat.get("ilsvrc2012").declared_num_categories is None
+    assert cat.label_order("ilsvrc2012").name == "sorted"
+
+
+def test_show_keeps_declared_and_derived_counts_apart(capsys: pytest.CaptureFixture[str]) -> None:
+    from imagenet_versions.__main__ import main
+
+    assert main(["show", "imagenet-real", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["counts"]["categories"] == 1000 and doc["counts"]["categories_declared"] is None
