@@ -417,3 +417,24 @@ def test_readme_checkpoint_example_is_what_the_command_prints(capsys: pytest.Cap
     n_tv = sum(c.source == "torchvision" for c in iv.checkpoints().values())
     assert f"{n_timm:,} timm pretrained\ntags and {n_tv} torchvision weights" in readme
     assert f"{len(iv.checkpoints()):,} pretrained checkpoints" in readme
+
+
+def test_torchvision_rows_cover_every_imagenet_weight_and_skip_the_headless_one() -> None:
+    table = iv.checkpoints()
+    tv = [c for c in table.values() if c.source == "torchvision"]
+    assert len(tv) == 128
+    swag = iv.checkpoint("ViT_H_14_Weights.IMAGENET1K_SWAG_E2E_V1")
+    assert swag.pretraining == ("ilsvrc2012",) and swag.other_pretraining == ("SWAG (IG-3.6B weakly supervised)",)
+    assert "EfficientNet_B0_Weights.IMAGENET1K_V1" in table
+    assert "VGG16_Weights.IMAGENET1K_FEATURES" not in table  # meta['categories'] is None: no classifier head
+
+
+def test_docs_page_counts_are_true() -> None:
+    page = (ROOT / "docs" / "questions" / "which-checkpoint.md").read_text()
+    prov = json.loads((DATA / "provenance" / "build_checkpoints.json").read_text())["summary"]
+    assert (
+        f"It holds {prov['timm_rows']:,} timm pretrained tags ({prov['timm_rows_with_known_label_space']:,}"
+        in " ".join(page.split())
+    )
+    assert f"{prov['timm_rows_with_unknown_label_space']} whose tag names an" in " ".join(page.split())
+    assert f"and {prov['torchvision_rows']} torchvision weights" in " ".join(page.split())

@@ -260,15 +260,28 @@ def _tv_categories(z: zipfile.ZipFile) -> list[str]:
     raise SystemExit(msg)
 
 
-def _uses_imagenet(meta: ast.expr, common: set[str]) -> bool:
+def _uses_imagenet(meta: ast.expr | None, common: set[str]) -> bool:
+    """Whether a ``meta`` dict literal ends up with ``"categories": _IMAGENET_CATEGORIES``
+    (directly, or through ``**`` of a module-level dict that has it; later keys win)."""
     if not isinstance(meta, ast.Dict):
         return False
+    found = False
     for k, v in zip(meta.keys, meta.values, strict=True):
-        if k is None and isinstance(v, ast.Name) and v.id in common:
-            return True
-        if isinstance(k, ast.Constant) and k.value == "categories":
-            return isinstance(v, ast.Name) and v.id == "_IMAGENET_CATEGORIES"
-    return False
+        if k is None and isinstance(v, ast.Name):
+            found = found or v.id in common
+        elif isinstance(k, ast.Constant) and k.value == "categories":
+            found = isinstance(v, ast.Name) and v.id == "_IMAGENET_CATEGORIES"
+    return found
+
+
+def _module_dicts(tree: ast.Module) -> list[tuple[str, ast.expr | None]]:
+    out: list[tuple[str, ast.expr | None]] = []
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            out.append((node.targets[0].id, node.value))
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            out.append((node.target.id, node.value))
+    return out
 
 
 def _tv_rows(z: zipfile.ZipFile) -> list[list[str]]:
@@ -277,13 +290,10 @@ def _tv_rows(z: zipfile.ZipFile) -> list[list[str]]:
         if not re.fullmatch(r"torchvision/models/(quantization/)?[a-z0-9_]+\.py", name):
             continue
         tree = ast.parse(z.read(name).decode("utf-8"))
-        common = {
-            t.id
-            for node in tree.body
-            if isinstance(node, ast.Assign)
-            for t in node.targets
-            if isinstance(t, ast.Name) and _uses_imagenet(node.value, set())
-        }
+        common: set[str] = set()
+        for target, value in _module_dicts(tree):  # in file order: a dict may build on an earlier one
+            if _uses_imagenet(value, common):
+                common.add(target)
         for node in tree.body:
             if not (isinstance(node, ast.ClassDef) and node.name.endswith("Weights")):
                 continue
@@ -291,7 +301,7 @@ def _tv_rows(z: zipfile.ZipFile) -> list[list[str]]:
                 if not (isinstance(item, ast.Assign) and isinstance(item.value, ast.Call)):
                     continue
                 meta = next((kw.value for kw in item.value.keywords if kw.arg == "meta"), None)
-                if meta is None or not _uses_imagenet(meta, common):
+                if not _uses_imagenet(meta, common):
                     continue
                 member = item.targets[0].id  # type: ignore[attr-defined]
                 other = ["SWAG (IG-3.6B weakly supervised)"] if "SWAG" in member else []
