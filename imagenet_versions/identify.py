@@ -62,6 +62,7 @@ BACKGROUND = frozenset({"background", "__background__", "bg", "dummy", "none", "
 MAX_LABELS = 100_000
 MAX_LABEL_CHARS = 1_000
 MAX_FILE_BYTES = 32 * 1024 * 1024
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _TAGGED = re.compile(r".* \((n\d{8})\)")  # a display name disambiguated by its wnid
 _SHOWN = 20  # missing/extra wnids listed per candidate (the counts are complete)
 
@@ -180,7 +181,7 @@ def _check_label(x: object, where: str) -> str:
     if len(s) > MAX_LABEL_CHARS:
         msg = f"{where}: label longer than {MAX_LABEL_CHARS} characters"
         raise _fail(msg)
-    if any(ord(c) < 32 for c in s):
+    if _CONTROL.search(s):
         msg = f"{where}: label {s[:40]!r} holds a control character"
         raise _fail(msg)
     return s
@@ -399,6 +400,17 @@ def _known_gaps(cat: Catalog) -> dict[str, str]:
     return out
 
 
+@functools.lru_cache(maxsize=8)
+def _as_set(wnids: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(wnids)
+
+
+@functools.lru_cache(maxsize=256)
+def _vset(cat: Catalog, vid: str) -> frozenset[str]:
+    return frozenset(cat.categories(vid))
+
+
+@functools.lru_cache(maxsize=256)
 def _origin(cat: Catalog, vid: str) -> bool:
     """True where no parent has the same class set: the version that defines its label space."""
     mine = set(cat.categories(vid))
@@ -428,15 +440,15 @@ def _candidate(cat: Catalog, inp: LabelInput, order: LabelOrder, vset: frozenset
         sset = set(seq)
         unresolved = len(inp.names) - len(seq)
     else:
-        seq, sset, unresolved = list(inp.wnids), set(inp.wnids), 0
-        positional = tuple(seq) == order.wnids
+        seq, sset, unresolved = list(inp.wnids), _as_set(inp.wnids), 0
+        positional = inp.wnids == order.wnids
     common = len(sset & vset)
     if common == 0:
         return None
     union = len(sset | vset) + unresolved
     jaccard = common / union
-    missing = tuple(w for w in order.wnids if w not in sset)
-    extra = tuple(w for w in seq if w not in vset)
+    missing = tuple(w for w in order.wnids if w not in sset) if len(vset) > common else ()
+    extra = tuple(w for w in seq if w not in vset) if len(sset) > common else ()
     if unresolved == 0 and sset == vset:
         match: Match = ("offset" if inp.offset else "exact") if positional else "same-set-other-order"
     elif unresolved == 0 and sset <= vset:
@@ -526,7 +538,7 @@ def _version_candidates(cat: Catalog, inp: LabelInput, vid: str) -> tuple[list[C
             if o.num_outputs == inp.count
         ]
         return sure, []
-    vset = frozenset(orders[0].wnids)
+    vset = _vset(cat, vid)
     if inp.kind == "wnids" and vset.isdisjoint(inp.wnids):
         return [], []
     cands = [c for o in orders if not o.offset for c in [_candidate(cat, inp, o, vset)] if c is not None]
