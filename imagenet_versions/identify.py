@@ -437,7 +437,7 @@ def _resolve_names(inp: LabelInput, vset: frozenset[str], order: LabelOrder) -> 
 def _candidate(cat: Catalog, inp: LabelInput, order: LabelOrder, vset: frozenset[str]) -> Candidate | None:
     if inp.kind == "names":
         seq, positional = _resolve_names(inp, vset, order)
-        sset = set(seq)
+        sset: frozenset[str] = frozenset(seq)
         unresolved = len(inp.names) - len(seq)
     else:
         seq, sset, unresolved = list(inp.wnids), _as_set(inp.wnids), 0
