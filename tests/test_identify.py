@@ -438,3 +438,12 @@ def test_docs_page_counts_are_true() -> None:
     )
     assert f"{prov['timm_rows_with_unknown_label_space']} whose tag names an" in " ".join(page.split())
     assert f"and {prov['torchvision_rows']} torchvision weights" in " ".join(page.split())
+
+
+@pytest.mark.parametrize("hostile", ["", "../../etc/passwd", "\udcff\udcfe", "x" * 100_000, "a\nb", "\x00"])
+@pytest.mark.parametrize("command", ["checkpoint", "cite"])
+def test_cli_hostile_names_exit_2_with_one_line(capsys: pytest.CaptureFixture[str], command: str, hostile: str) -> None:
+    code, out, err = run(capsys, command, hostile, "--json")
+    assert code == 2 and out == "" and err.startswith("imagenet-versions: error:") and err.count("\n") == 1
+    if command == "checkpoint":  # (an unknown version id is echoed whole by UnknownVersionError, not by cite)
+        assert len(err) < 1000
