@@ -126,6 +126,7 @@ def cmd_show(cat: Catalog, args: argparse.Namespace) -> int:
         ],
         "parents": parents,
         "children": children,
+        "label_orders": [o.to_dict() for o in cat.label_orders(v.id)] if cats is not None else [],
     }
     if args.json:
         _emit_json(doc)
@@ -155,6 +156,8 @@ def cmd_show(cat: Catalog, args: argparse.Namespace) -> int:
         print(f"  derived from {e.parent} by {e.op}: {e.describe()}")
     if children:
         print(f"  children:   {', '.join(children)}")
+    for o in doc["label_orders"]:
+        print(f"  order {o['order']}{' (default)' if o['default'] else ''}: {o['source']}")
     if cats is not None:
         shown = _head(cats, args)
         print(

@@ -257,3 +257,16 @@ def test_show_keeps_declared_and_derived_counts_apart(capsys: pytest.CaptureFixt
     assert main(["show", "imagenet-real", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["counts"]["categories"] == 1000 and doc["counts"]["categories_declared"] is None
+
+
+def test_show_lists_the_label_orders_with_their_sources(capsys: pytest.CaptureFixture[str]) -> None:
+    from imagenet_versions.__main__ import main
+
+    assert main(["show", "tiny-imagenet", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert [(o["order"], o["default"]) for o in doc["label_orders"]] == [("wnids-txt", True), ("sorted", False)]
+    assert all(o["source"] and o["fingerprint"].startswith("sha256:") for o in doc["label_orders"])
+    assert main(["show", "imagenet-10k", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["label_orders"] == []
+    assert main(["show", "ilsvrc2012"]) == 0
+    assert "order tf-slim: TF-slim 1,001-output heads" in capsys.readouterr().out
