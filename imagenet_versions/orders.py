@@ -41,6 +41,7 @@ from imagenet_versions.catalog import Catalog, catalog_or_default
 from imagenet_versions.errors import (
     CategoriesUnknownError,
     DataFileError,
+    Error,
     UnknownClassError,
     UnknownOrderError,
 )
@@ -161,8 +162,20 @@ def _file_order(name: str) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def _declared(vid: str) -> tuple[str, dict[str, dict[str, Any]]]:
-    entry = _index().get(vid)
+@functools.lru_cache(maxsize=8)
+def _index_for(cat: Catalog) -> dict[str, Mapping[str, Any]]:
+    """The index's entries keyed by this catalog's canonical ids (index keys are ids or aliases)."""
+    out: dict[str, Mapping[str, Any]] = {}
+    for key, entry in _index().items():
+        try:
+            out.setdefault(cat.resolve(key), entry)
+        except Error:  # a version this catalog does not have (or names ambiguously): not declared here
+            continue
+    return out
+
+
+def _declared(cat: Catalog, vid: str) -> tuple[str, dict[str, dict[str, Any]]]:
+    entry = _index_for(cat).get(vid)
     if entry is None:
         return "listed", {
             "listed": {"kind": "listed", "status": "published", "source": "the order of the version's category list"},
@@ -208,7 +221,7 @@ def _build(
 def _built(cat: Catalog, vid: str) -> tuple[str, dict[str, LabelOrder]]:
     """(default name, every declared order that applies to this catalog's version)."""
     cats = cat.categories(vid)
-    default, specs = _declared(vid)
+    default, specs = _declared(cat, vid)
     built: dict[str, LabelOrder] = {}
     # offsets last: they refer to another order
     for n in sorted(specs, key=lambda n: specs[n]["kind"] == "offset"):

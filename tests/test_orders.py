@@ -36,7 +36,7 @@ def test_declared_orders_and_defaults() -> None:
     assert [o.name for o in iv.label_orders("ilsvrc2012")] == ["sorted", "devkit", "tf-slim"]
     assert [o.name for o in iv.label_orders("imagenet-fall11")] == ["sorted", "swin"]
     assert [o.name for o in iv.label_orders("tiny-imagenet")] == ["wnids-txt", "sorted"]
-    assert [o.name for o in iv.label_orders("imagenet-100")] == ["cmc", "sorted"]
+    assert [o.name for o in iv.label_orders("imagenet-100-cmc")] == ["cmc", "sorted"]
     assert iv.label_order("imagenet-22k-ms").name == "focalnet"
     assert iv.label_order("imagenet-fall11", "swin").status == "reconstructed"
     # an alias for the same sequence is accepted and keeps the asked name
@@ -48,7 +48,7 @@ def test_sorted_order_is_imagefolder_and_file_orders_are_the_published_files() -
     tiny = iv.label_order("tiny-imagenet")
     assert tiny.wnids == iv.categories("tiny-imagenet") and tiny.wnids != tuple(sorted(tiny.wnids))
     assert iv.label_order("tiny-imagenet", "sorted").wnids == tuple(sorted(tiny.wnids))
-    assert iv.label_order("imagenet-100", "cmc").wnids[0] != sorted(iv.categories("imagenet-100"))[0]
+    assert iv.label_order("imagenet-100-cmc", "cmc").wnids[0] != sorted(iv.categories("imagenet-100-cmc"))[0]
 
 
 def test_devkit_order_is_map_clsloc() -> None:

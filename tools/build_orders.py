@@ -143,7 +143,7 @@ def build(sources: Path) -> tuple[dict[str, str], dict[str, object]]:
     sha = {n: prov.sha256_bytes(t.encode("utf-8")) for n, t in files.items()}
     index = {
         "_doc": (
-            "Label orders per version. kind: sorted (rule), listed (the order of the version's shipped "
+            "Label orders per version (keys are version ids or aliases). kind: sorted (rule), listed (the order of the version's shipped "
             "category list), file (orders/<file>, sha256 given), offset (a base order after `offset` "
             "non-class outputs named `background`). Versions not listed have the generic orders "
             "`listed` (default) and `sorted`. Orders with the same sequence as an earlier one are shown once."
@@ -233,7 +233,7 @@ def build(sources: Path) -> tuple[dict[str, str], dict[str, object]]:
                     "sorted": {"kind": "sorted", "status": "computed", "source": IMAGEFOLDER},
                 },
             },
-            "imagenet-100": {
+            "imagenet-100-cmc": {
                 "default": "cmc",
                 "orders": {
                     "cmc": {
