@@ -262,6 +262,10 @@ class Catalog:
         return self._counted(self.resolve(query))
 
     def _counted(self, vid: str) -> Version:
+        """The version, with the length of its known category list where no count is declared.
+
+        Computed on each call, never stored: what is known may change (a list fetched on demand).
+        """
         v = self._versions[vid]
         if v.num_categories is None and v.category_status != "unknown":
             try:
@@ -276,7 +280,6 @@ class Catalog:
                         "derived: the length of the version's category list (no source declares a count)"
                     ),
                 )
-                self._versions[vid] = v
         return v
 
     def label_orders(self, query: str) -> tuple[Any, ...]:

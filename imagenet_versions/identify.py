@@ -400,17 +400,22 @@ def _known_gaps(cat: Catalog) -> dict[str, str]:
     return out
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=128)
 def _as_set(wnids: tuple[str, ...]) -> frozenset[str]:
+    """A version's categories as a set (keyed on the list: a list fetched on demand may change)."""
     return frozenset(wnids)
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=2)
+def _input_set(wnids: tuple[str, ...]) -> frozenset[str]:
+    """The input's wnids as a set, built once per identify call (not kept beyond the last two)."""
+    return frozenset(wnids)
+
+
 def _vset(cat: Catalog, vid: str) -> frozenset[str]:
-    return frozenset(cat.categories(vid))
+    return _as_set(cat.categories(vid))
 
 
-@functools.lru_cache(maxsize=256)
 def _origin(cat: Catalog, vid: str) -> bool:
     """True where no parent has the same class set: the version that defines its label space."""
     mine = set(cat.categories(vid))
@@ -440,7 +445,7 @@ def _candidate(cat: Catalog, inp: LabelInput, order: LabelOrder, vset: frozenset
         sset: frozenset[str] = frozenset(seq)
         unresolved = len(inp.names) - len(seq)
     else:
-        seq, sset, unresolved = list(inp.wnids), _as_set(inp.wnids), 0
+        seq, sset, unresolved = list(inp.wnids), _input_set(inp.wnids), 0
         positional = inp.wnids == order.wnids
     common = len(sset & vset)
     if common == 0:

@@ -217,10 +217,14 @@ def _build(
     )
 
 
-@functools.lru_cache(maxsize=256)
 def _built(cat: Catalog, vid: str) -> tuple[str, dict[str, LabelOrder]]:
     """(default name, every declared order that applies to this catalog's version)."""
-    cats = cat.categories(vid)
+    return _built_for(cat, vid, cat.categories(vid))
+
+
+@functools.lru_cache(maxsize=256)
+def _built_for(cat: Catalog, vid: str, cats: tuple[str, ...]) -> tuple[str, dict[str, LabelOrder]]:
+    # keyed on the categories too: a list fetched on demand may appear or change
     default, specs = _declared(cat, vid)
     built: dict[str, LabelOrder] = {}
     # offsets last: they refer to another order
@@ -233,9 +237,13 @@ def _built(cat: Catalog, vid: str) -> tuple[str, dict[str, LabelOrder]]:
     return default, {n: built[n] for n in [default, *(n for n in specs if n != default)] if n in built}
 
 
-@functools.lru_cache(maxsize=256)
 def _orders(cat: Catalog, vid: str) -> tuple[LabelOrder, ...]:
-    default, built = _built(cat, vid)
+    return _orders_for(cat, vid, cat.categories(vid))
+
+
+@functools.lru_cache(maxsize=256)
+def _orders_for(cat: Catalog, vid: str, cats: tuple[str, ...]) -> tuple[LabelOrder, ...]:
+    default, built = _built_for(cat, vid, cats)
     out: list[LabelOrder] = []
     seen: set[tuple[tuple[str, ...], int]] = set()
     for n, o in built.items():
@@ -351,9 +359,12 @@ def _hidden(show_offensive: bool) -> frozenset[str]:
     return withheld_labels()
 
 
-@functools.lru_cache(maxsize=64)
 def _unique_names(cat: Catalog, vid: str) -> dict[str, str]:
-    cats = cat.categories(vid)
+    return _unique_names_for(cat, vid, cat.categories(vid))
+
+
+@functools.lru_cache(maxsize=64)
+def _unique_names_for(cat: Catalog, vid: str, cats: tuple[str, ...]) -> dict[str, str]:
     base = {w: _first_lemma(cat, w) for w in cats}
     groups: dict[str, list[str]] = {}
     for w, n in base.items():
@@ -416,12 +427,16 @@ def _norm(name: str) -> str:
     return re.sub(r"\s+", " ", name.replace("_", " ")).strip().lower()
 
 
-@functools.lru_cache(maxsize=64)
 def _name_lookup(cat: Catalog, vid: str) -> dict[str, tuple[str, ...]]:
     """Normalised name -> the classes of ``vid`` it names (display names, every lemma, torchvision)."""
+    return _name_lookup_for(cat, vid, cat.categories(vid))
+
+
+@functools.lru_cache(maxsize=64)
+def _name_lookup_for(cat: Catalog, vid: str, cats: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     table: dict[str, list[str]] = {}
     tv = _torchvision_names()
-    for w, shown in _unique_names(cat, vid).items():
+    for w, shown in _unique_names_for(cat, vid, cats).items():
         keys = {_norm(shown), _norm(cat.name_of(w))}
         keys.update(_norm(lemma) for lemma in cat.name_of(w).split(","))
         if w in tv:
