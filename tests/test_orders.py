@@ -17,6 +17,8 @@ from imagenet_versions import orders
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "imagenet_versions" / "data"
 MIRROR = Path(os.environ.get("IMAGENET_VERSIONS_MIRROR", ROOT.parent / "shared" / "data" / "sources"))
+if "IMAGENET_VERSIONS_MIRROR" not in os.environ and not MIRROR.is_dir():
+    MIRROR = ROOT.parent.parent / "shared" / "data" / "sources"  # a git worktree under <project>/wt/<name>
 
 
 def test_every_version_with_categories_has_its_orders_default_first() -> None:
