@@ -206,8 +206,8 @@ def build(sources: Path) -> tuple[dict[str, str], dict[str, object]]:
                         "kind": "listed",
                         "status": "published",
                         "source": "FocalNet labelmap_22k_reorder.txt (github:microsoft/FocalNet@e8514bdcfe1e): the 1K "
-                        "classes first in ILSVRC-2012 order, then the rest of fall11; index 850 (teddy bear) has no "
-                        "training images there; timm imagenet22k_ms_synsets.txt fills it with n04399382",
+                        "classes first in ILSVRC-2012 order, then the rest of fall11; its map leaves index 850 (teddy "
+                        "bear, absent from fall11) without a class; timm imagenet22k_ms_synsets.txt puts n04399382 there",
                     },
                     "sorted": {"kind": "sorted", "status": "computed", "source": IMAGEFOLDER},
                 },
