@@ -173,7 +173,10 @@ def build(sources: Path) -> tuple[dict[str, str], dict[str, object]]:
                         "offset": 1,
                         "background": "background",
                         "status": "published",
-                        "source": "TF-slim 1,001-output heads: a background class at index 0, then the sorted 1K order",
+                        "source": "TF-slim 1,001-output heads: a background class at index 0, then the sorted 1K "
+                        "order; github:tensorflow/models@a697a43cab6f research/slim/datasets/imagenet.py: "
+                        "_NUM_CLASSES = 1001, 'We assign each synset (in alphabetical order) an integer, starting "
+                        "from 1 (since 0 is reserved for the background class)' (cited, not mirrored)",
                     },
                 },
             },
