@@ -159,7 +159,7 @@ def cmd_show(cat: Catalog, args: argparse.Namespace) -> int:
         "categories": list(cats) if cats is not None else None,
         "counts": {
             "categories": len(cats) if cats is not None else None,
-            "categories_declared": v.num_categories,
+            "categories_declared": v.declared_num_categories,
             "categories_declared_source": v.num_categories_source,
             "images": dict(v.images),
             "images_source": v.images_source,
@@ -171,6 +171,7 @@ def cmd_show(cat: Catalog, args: argparse.Namespace) -> int:
         ],
         "parents": parents,
         "children": children,
+        "label_orders": [o.to_dict() for o in cat.label_orders(v.id)] if cats is not None else [],
     }
     if args.json:
         _emit_json(doc)
@@ -186,7 +187,7 @@ def cmd_show(cat: Catalog, args: argparse.Namespace) -> int:
     print(f"  categories: {_fmt(len(cats) if cats is not None else None)} ({v.category_status})")
     if v.categories_source:
         print(f"              {v.categories_source}")
-    if v.num_categories is not None:
+    if v.declared_num_categories is not None:
         print(f"  declared:   {v.num_categories:,} classes ({v.num_categories_source})")
     if v.images:
         imgs = ", ".join(f"{k} {n:,}" for k, n in v.images.items())
@@ -200,6 +201,8 @@ def cmd_show(cat: Catalog, args: argparse.Namespace) -> int:
         print(f"  derived from {e.parent} by {e.op}: {e.describe()}")
     if children:
         print(f"  children:   {', '.join(children)}")
+    for o in doc["label_orders"]:
+        print(f"  order {o['order']}{' (default)' if o['default'] else ''}: {o['source']}")
     if cats is not None:
         shown = _head(cats, args)
         print(
@@ -284,15 +287,17 @@ def _print_images(img: Any, args: argparse.Namespace) -> None:
 def cmd_label_map(cat: Catalog, args: argparse.Namespace) -> int:
     from imagenet_versions.diff import label_map
 
-    m = label_map(args.a, args.b, catalog=cat)
+    m = label_map(args.a, args.b, order_a=args.order_a, order_b=args.order_b, catalog=cat)
+    if args.format == "timm":
+        return _write_timm_indices(m, args.output)
     if args.json:
         _emit_json(m.to_dict())
         return 0
-    ca = cat.categories(m.a)
     name = _namer(cat, args.show_offensive)
+    la = cat.label_order(m.a, m.order_a).labels()
     n = sum(j is not None for _, j in m.mapping)
-    print(f"{m.a} -> {m.b}: {n:,} of {len(m.mapping):,} labels mapped")
-    rows = [(i, "-" if j is None else j, ca[i], name(ca[i])) for i, j in _head(m.mapping, args)]
+    print(f"{m.a} ({m.order_a}) -> {m.b} ({m.order_b}): {n:,} of {len(m.mapping):,} labels mapped")
+    rows = [(i, "-" if j is None else j, la[i], name(la[i])) for i, j in _head(m.mapping, args)]
     print(_table(rows, (f"index in {m.a}", f"index in {m.b}", "wnid", "name")))
     _more(m.mapping, args, indent="")
     if m.unmapped:
@@ -301,6 +306,26 @@ def cmd_label_map(cat: Catalog, args: argparse.Namespace) -> int:
             print(f"  {w}  {why}")
     if m.b_without_source:
         print(f"{len(m.b_without_source):,} classes of {m.b} have no source class in {m.a}")
+    return 0
+
+
+def _write_timm_indices(m: Any, output: str | None) -> int:
+    """timm's ``*_indices.txt``: for each output of A, its index in B, one per line (-1 where none)."""
+    text = "".join(f"{-1 if j is None else j}\n" for _, j in m.mapping)
+    missing = sum(j is None for _, j in m.mapping)
+    if missing:
+        sys.stderr.write(f"{PROG}: warning: {missing:,} labels of {m.a} have no index in {m.b}; written as -1\n")
+    if output is None:
+        sys.stdout.write(text)
+        return 0
+    from pathlib import Path
+
+    try:
+        Path(output).write_text(text, "utf-8")
+    except OSError as exc:
+        sys.stderr.write(f"{PROG}: error: cannot write {output!r}: {exc.strerror or exc}\n")
+        return 2
+    print(f"wrote {output}")
     return 0
 
 
@@ -578,6 +603,84 @@ def cmd_site(cat: Catalog, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_identify(cat: Catalog, args: argparse.Namespace) -> int:
+    from imagenet_versions.identify import identify, read_labels
+
+    if args.file is None and args.count is None:
+        sys.stderr.write(f"{PROG}: error: identify needs a label FILE (or -) or --count N (see --help)\n")
+        return 2
+    labels: Any = read_labels(args.file) if args.file is not None else args.count
+    r = identify(labels, limit=args.limit, catalog=cat)
+    if args.count is not None and args.file is not None and r.input.count != args.count:
+        sys.stderr.write(f"{PROG}: error: --count {args.count} but the file holds {r.input.count:,} labels\n")
+        return 2
+    if args.json:
+        _emit_json(r.to_dict())
+        return 0
+    inp = r.input
+    extra = f", {inp.offset} background output(s) first" if inp.offset else ""
+    unres = f", {len(inp.unresolved):,} names not recognised" if inp.unresolved else ""
+    print(f"input: {inp.count:,} {inp.kind}{extra}{unres}")
+    if not r.candidates:
+        print("no candidate: no version of the catalog shares these classes")
+        return 0
+    rows = [
+        (k + 1, c.version, c.order, c.match, c.offset or "", f"{c.jaccard:.3f}", c.missing_count, c.extra_count)
+        for k, c in enumerate(r.candidates)
+    ]
+    print(_table(rows, ("#", "version", "order", "match", "offset", "jaccard", "missing", "extra")))
+    gaps = dict.fromkeys(g for c in r.candidates for g in c.gaps)
+    for g in gaps:
+        print(f"known gap: {g}")
+    return 0
+
+
+def cmd_checkpoint(cat: Catalog, args: argparse.Namespace) -> int:
+    from imagenet_versions.identify import checkpoint, checkpoints
+
+    if args.list:
+        table = list(checkpoints().values())
+        if args.json:
+            docs = [{k: v for k, v in c.to_dict(survivors=False).items() if k != "schema"} for c in table]
+            _emit_json({"schema": "imagenet-versions/checkpoints@1", "checkpoints": docs})
+            return 0
+        rows = [(c.name, c.source, c.num_classes, c.version or "?", c.order or "?", " -> ".join(c.pretraining))
+                for c in _head(table, args)]  # fmt: skip
+        print(_table(rows, ("checkpoint", "source", "outputs", "version", "order", "pretraining")))
+        _more(table, args, indent="")
+        return 0
+    if args.name is None:
+        sys.stderr.write(f"{PROG}: error: checkpoint needs a NAME or --list (see --help)\n")
+        return 2
+    c = checkpoint(args.name)
+    doc = c.to_dict(catalog=cat)
+    if args.json:
+        _emit_json(doc)
+        return 0
+    space = f"{c.version}, order {c.order}" if c.version else "not an ImageNet label space known here"
+    print(f"{c.name} ({c.source}): {c.num_classes:,} outputs")
+    print(f"  label space: {space}")
+    print(f"  pretraining: {' -> '.join(c.pretraining) or '-'}")
+    if c.other_pretraining:
+        print(f"  other data:  {', '.join(c.other_pretraining)}")
+    sv = doc["survivors"]
+    if sv["version"] is not None:
+        print(f"  flagged classes of {sv['version']}: {sv['offensive']:,} offensive, {sv['sensitive']:,} sensitive")
+    print(f"  derived:     {c.derivation}")
+    return 0
+
+
+def cmd_cite(cat: Catalog, args: argparse.Namespace) -> int:
+    from imagenet_versions.cite import cite
+
+    c = cite(args.version, order=args.order, catalog=cat)
+    if args.json:
+        _emit_json(c.to_dict())
+        return 0
+    sys.stdout.write(c.format(args.format).rstrip("\n") + "\n")
+    return 0
+
+
 # ---------------------------------------------------------------- parser
 
 
@@ -615,6 +718,15 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("label-map", parents=[common, shown], help="map label indices of A to B")
     s.add_argument("a", metavar="A")
     s.add_argument("b", metavar="B")
+    s.add_argument("--order-a", metavar="ORDER", help="label order of A's head (default: A's default order)")
+    s.add_argument("--order-b", metavar="ORDER", help="label order of B's head (default: B's default order)")
+    s.add_argument(
+        "--format",
+        choices=("table", "timm"),
+        default="table",
+        help="timm: write timm-style *_indices.txt (for each output of A its index in B; -1 where none)",
+    )
+    s.add_argument("-o", "--output", metavar="FILE", help="--format timm: write to FILE instead of stdout")
     s.set_defaults(func=cmd_label_map)
 
     select = argparse.ArgumentParser(add_help=False)
@@ -738,6 +850,33 @@ def build_parser() -> argparse.ArgumentParser:
         help="lay out the home page's diagram with Graphviz `dot` (auto: when on PATH) or without it",
     )
     s.set_defaults(func=cmd_site)
+
+    s = sub.add_parser(
+        "identify",
+        parents=[common],
+        help="which version and label order is this head (from a label list or a count)",
+        description=(
+            "FILE holds one label per line in output order: wnids or class names (a leading 'background' "
+            "counts as an offset), or a JSON config (id2label, label_names, class_to_idx); '-' reads stdin."
+        ),
+    )
+    s.add_argument("file", metavar="FILE", nargs="?", help="label file, or - for stdin")
+    s.add_argument("--count", type=int, metavar="N", help="the number of outputs (alone, or to check FILE)")
+    s.add_argument("--limit", type=int, default=10, help="subset/superset/overlap candidates to keep (default 10)")
+    s.set_defaults(func=cmd_identify)
+
+    s = sub.add_parser("checkpoint", parents=[common], help="a pretrained checkpoint's label space and pretraining")
+    s.add_argument("name", metavar="NAME", nargs="?", help="timm arch.tag or torchvision Weights member")
+    s.add_argument("--list", action="store_true", help="print the whole checkpoint table")
+    s.add_argument("--limit", type=int, default=20, help="--list: rows to show (default 20)")
+    s.add_argument("--all", action="store_true", help="--list: show every row")
+    s.set_defaults(func=cmd_checkpoint)
+
+    s = sub.add_parser("cite", parents=[common], help="fingerprint, BibTeX and a methods sentence for a version")
+    s.add_argument("version", metavar="ID")
+    s.add_argument("--order", metavar="ORDER", help="label order to fingerprint (default: the version's default)")
+    s.add_argument("--format", choices=("text", "bibtex", "cff"), default="text")
+    s.set_defaults(func=cmd_cite)
     return p
 
 

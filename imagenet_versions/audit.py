@@ -85,9 +85,10 @@ class Survivor:
     evidence: Mapping[str, Any] = field(converter=frozen_mapping, hash=False, repr=False)
     label: str
     removed_elsewhere: tuple[Event, ...] = field(repr=False)
+    index: int | None = None  # output index of ``label`` in the report's label order, when one was asked for
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "wnid": self.wnid,
             "name": self.name,
             "flags": list(self.flags),
@@ -97,6 +98,9 @@ class Survivor:
             },
             "removed_elsewhere": [e.to_dict() for e in self.removed_elsewhere],
         }
+        if self.index is not None:
+            out["index"] = self.index
+        return out
 
 
 def _plain(value: Any) -> Any:
@@ -117,6 +121,7 @@ class SurvivorReport:
     flags: tuple[str, ...]
     survivors: tuple[Survivor, ...]
     num_classes: int
+    order: str = ""  # the label order of ``Survivor.index``, when one was asked for
 
     def counts(self) -> dict[str, int]:
         """Number of survivors carrying each flag (a class may carry several)."""
@@ -197,6 +202,7 @@ def survivors(
     *,
     user: Any = None,
     urls: Mapping[str, str] | None = None,
+    order: str | None = None,
     catalog: Catalog | None = None,
 ) -> SurvivorReport:
     """The flagged classes present in ``version``.
@@ -210,6 +216,8 @@ def survivors(
         user: :class:`~imagenet_versions.flags.UserFlags` (or several) from
             :func:`~imagenet_versions.flags.load_user_flags`; their flags may be named in ``flags``.
         urls: flag-source name -> mirror URL for on-demand sources.
+        order: a label order of the version (see :mod:`imagenet_versions.orders`);
+            when given, each survivor carries the output ``index`` of its label.
 
     Raises:
         CategoriesUnknownError: the version's categories are not known, so no
@@ -239,7 +247,12 @@ def survivors(
         out.append(
             Survivor(w, _name(cat, w), fl, _evidence(w, fl, users, urls), members[w], tuple(removals.get(w, ())))
         )
-    return SurvivorReport(vid, flag_names, tuple(out), len(members))
+    report = SurvivorReport(vid, flag_names, tuple(out), len(members))
+    if order is None:
+        return report
+    from imagenet_versions.orders import with_indices
+
+    return with_indices(report, order, catalog=cat)
 
 
 def unsafe_versions(flags: Iterable[str] = _flags.DEFAULT_FLAGS, *, catalog: Catalog | None = None) -> frozenset[str]:
@@ -429,6 +442,8 @@ class Subtree:
     version: str
     members: frozenset[str] = field(repr=False)
     present: tuple[str, ...] = field(repr=False)
+    order: str = ""  # the label order of ``indices``, when one was asked for
+    indices: Mapping[str, int] = field(factory=dict, repr=False, hash=False)  # present wnid -> output index
 
     @property
     def absent(self) -> tuple[str, ...]:
@@ -448,16 +463,18 @@ class Subtree:
             "present_count": len(self.present),
             "present": list(self.present),
             "absent_count": len(self.members) - len(self.present),
+            **({"order": self.order, "indices": dict(self.indices)} if self.order else {}),
         }
 
 
-def subtree(root: str, version: str, *, catalog: Catalog | None = None) -> Subtree:
+def subtree(root: str, version: str, *, order: str | None = None, catalog: Catalog | None = None) -> Subtree:
     """The synsets of ``root``'s subtree (root included) that ``version`` holds.
 
     ``root`` is a wnid or an unambiguous lemma; the subtree is ImageNet's is-a
     graph below it, as far as the shipped WordNet snapshot knows it (every synset
     of the shipped lists and the whole person subtree). Membership counts the
-    version's member classes (see :func:`member_classes`).
+    version's member classes (see :func:`member_classes`). With ``order`` (a label
+    order of the version), ``indices`` gives the output index of each present synset.
 
     >>> s = subtree("n00007846", "imagenet-winter21")   # person.n.01 and the 158 kept below it
     >>> len(s.present)
@@ -469,4 +486,9 @@ def subtree(root: str, version: str, *, catalog: Catalog | None = None) -> Subtr
     members = frozenset({r} | wordnet.descendants(r))
     have = member_classes(vid, catalog=cat)
     present = tuple(w for w in have if w in members)
-    return Subtree(r, wordnet.synset(r).name.replace("_", " "), vid, members, present)
+    st = Subtree(r, wordnet.synset(r).name.replace("_", " "), vid, members, present)
+    if order is None:
+        return st
+    from imagenet_versions.orders import with_indices
+
+    return with_indices(st, order, catalog=cat)

@@ -62,8 +62,11 @@ class Disagreement:
 class Version:
     """One member of the ImageNet family.
 
-    ``num_categories`` is the count a source declares (``None`` if none does);
-    the categories themselves come from :meth:`Catalog.categories`.
+    ``num_categories`` is the count a source declares; where none does, a
+    :class:`Catalog` hands out the version with the length of its known category
+    list (``num_categories_source`` then says so), and ``None`` only where the
+    categories are unknown. The categories themselves come from
+    :meth:`Catalog.categories`; their label orders from :meth:`Catalog.label_orders`.
     """
 
     id: str
@@ -83,6 +86,11 @@ class Version:
     disagreements: tuple[Disagreement, ...] = field(default=(), converter=tuple)
     #: upstream files the package may not ship, fetched on demand (see :mod:`imagenet_versions.ondemand`)
     on_demand: OnDemand | None = None
+
+    @property
+    def declared_num_categories(self) -> int | None:
+        """The class count a source declares (``None`` where the count is derived or unknown)."""
+        return None if self.num_categories_source.startswith("derived:") else self.num_categories
 
     def __repr__(self) -> str:
         n = f"{self.num_categories:,}" if self.num_categories is not None else "?"
@@ -226,7 +234,7 @@ class Catalog:
     # ---------------------------------------------------------------- lookup
 
     def __iter__(self) -> Iterator[Version]:
-        return iter(self._versions.values())
+        return iter([self._counted(vid) for vid in list(self._versions)])
 
     def __len__(self) -> int:
         return len(self._versions)
@@ -276,8 +284,44 @@ class Catalog:
         return next(iter(ids))
 
     def get(self, query: str) -> Version:
-        """Return the :class:`Version` for an id or alias (see :meth:`resolve`)."""
-        return self._versions[self.resolve(query)]
+        """Return the :class:`Version` for an id or alias (see :meth:`resolve`).
+
+        A version with no declared class count reports the derived one (issue 9).
+        """
+        return self._counted(self.resolve(query))
+
+    def _counted(self, vid: str) -> Version:
+        """The version, with the length of its known category list where no count is declared.
+
+        Computed on each call, never stored: what is known may change (a list fetched on demand).
+        """
+        v = self._versions[vid]
+        if v.num_categories is None and v.category_status != "unknown":
+            try:
+                cats = self._categories_or_none(vid)
+            except CatalogError:  # a broken list is reported where the categories are asked for
+                cats = None
+            if cats is not None:
+                v = attrs.evolve(
+                    v,
+                    num_categories=len(cats),
+                    num_categories_source=(
+                        "derived: the length of the version's category list (no source declares a count)"
+                    ),
+                )
+        return v
+
+    def label_orders(self, query: str) -> tuple[Any, ...]:
+        """The version's label orders (:class:`~imagenet_versions.orders.LabelOrder`), default first."""
+        from imagenet_versions.orders import label_orders
+
+        return label_orders(query, catalog=self)
+
+    def label_order(self, query: str, order: str | None = None) -> Any:
+        """One label order of the version (its default when ``order`` is ``None``)."""
+        from imagenet_versions.orders import label_order
+
+        return label_order(query, order, catalog=self)
 
     def parents(self, query: str) -> tuple[Derivation, ...]:
         """The derivations that produce a version (empty for roots)."""

@@ -138,6 +138,9 @@ class LabelMap:
     of the class it is relabelled to), or ``None`` where ``b`` has no
     counterpart; ``unmapped`` says why for each such wnid of ``a``, and
     ``b_without_source`` lists ``b``'s classes that no class of ``a`` maps to.
+    Indices are output indices in the label orders ``order_a`` and ``order_b``
+    (see :mod:`imagenet_versions.orders`); a background output (TF-slim's index 0)
+    maps to ``b``'s background where ``b``'s order has one, else to ``None``.
     """
 
     a: str
@@ -145,23 +148,63 @@ class LabelMap:
     mapping: tuple[tuple[int, int | None], ...]
     unmapped: Mapping[str, str] = field(factory=dict, converter=frozen_mapping, hash=False)
     b_without_source: tuple[str, ...] = ()
+    order_a: str = ""
+    order_b: str = ""
+    num_b: int = 0
 
     def indices(self) -> list[int | None]:
         """``[j for (i, j) in mapping]``: index ``i`` of a's head goes to b's index."""
         return [j for _, j in self.mapping]
 
+    def as_array(self, fill: int = -1) -> Any:
+        """The indices as one integer array (numpy where installed, else a list), ``fill`` where unmapped.
+
+        >>> label_map("imagenet-r", "ilsvrc2012").as_array()[:3].tolist()
+        [1, 2, 4]
+        """
+        out = [fill if j is None else j for _, j in self.mapping]
+        try:
+            import numpy as np
+        except ImportError:  # pragma: no cover - numpy is a core dependency
+            return out
+        return np.array(out, dtype=np.int64)
+
+    def mask_a(self) -> Any:
+        """A boolean mask over a's outputs: ``True`` where the class has a counterpart in b."""
+        return _bool_array([j is not None for _, j in self.mapping])
+
+    def mask_b(self) -> Any:
+        """A boolean mask over b's outputs: ``True`` where a class of a maps to it.
+
+        ``label_map("imagenet-r", "ilsvrc2012").mask_b()`` is the ImageNet-R mask of
+        the 1K head (200 ``True`` of 1,000).
+        """
+        hit = {j for _, j in self.mapping if j is not None}
+        return _bool_array([j in hit for j in range(self.num_b)])
+
     def __repr__(self) -> str:
         n = sum(j is not None for _, j in self.mapping)
-        return f"<LabelMap {self.a} -> {self.b}: {n:,} of {len(self.mapping):,} mapped>"
+        orders = f" ({self.order_a} -> {self.order_b})" if self.order_a else ""
+        return f"<LabelMap {self.a} -> {self.b}{orders}: {n:,} of {len(self.mapping):,} mapped>"
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "a": self.a,
             "b": self.b,
+            "order_a": self.order_a,
+            "order_b": self.order_b,
             "mapping": [list(p) for p in self.mapping],
             "unmapped": dict(self.unmapped),
             "b_without_source": list(self.b_without_source),
         }
+
+
+def _bool_array(values: list[bool]) -> Any:
+    try:
+        import numpy as np
+    except ImportError:  # pragma: no cover - numpy is a core dependency
+        return values
+    return np.array(values, dtype=bool)
 
 
 def _edge_states(cat: Catalog, d: Derivation) -> list[tuple[str, tuple[str, ...]]]:
@@ -278,28 +321,39 @@ def diff(
     return VersionDiff(a, b, cd, tuple(path) if path is not None else None, img)
 
 
-def label_map(a: str, b: str, *, catalog: Catalog | None = None) -> LabelMap:
+def label_map(
+    a: str, b: str, *, order_a: str | None = None, order_b: str | None = None, catalog: Catalog | None = None
+) -> LabelMap:
     """Map ``a``'s label indices to ``b``'s.
 
     A class maps to the same wnid in ``b``, or to the single label a relabel on
     the path gives it (BREEDS, ImageNet-9). A class with no counterpart
     (ILSVRC-2012's teddy bear in Google's 21,843 head) maps to ``None`` and is
-    listed in ``unmapped`` with the reason.
+    listed in ``unmapped`` with the reason. ``order_a`` and ``order_b`` name the
+    label orders of the two heads (default: each version's default order; see
+    :func:`imagenet_versions.orders.label_orders`).
+
+    Raises:
+        UnknownOrderError: a version has no order of that name.
 
     >>> label_map("imagenet-a", "ilsvrc2012").indices()[:3]
     [6, 11, 13]
+    >>> label_map("imagenet-a", "ilsvrc2012", order_b="tf-slim").indices()[:3]
+    [7, 12, 14]
     """
+    from imagenet_versions.orders import label_order
+
     cat = catalog_or_default(catalog)
     d = diff(a, b, catalog=cat)
-    ca, cb = cat.categories(d.a), cat.categories(d.b)
-    index_b = {w: j for j, w in enumerate(cb)}
+    oa, ob = label_order(d.a, order_a, catalog=cat), label_order(d.b, order_b, catalog=cat)
+    index_b = {w: ob.offset + k for k, w in enumerate(ob.wnids)}
     targets: dict[str, list[str]] = {}
     for x, t in d.categories.relabelled:
         targets.setdefault(x, []).append(t)
-    mapping: list[tuple[int, int | None]] = []
+    mapping: list[tuple[int, int | None]] = [(i, i if i < ob.offset else None) for i in range(oa.offset)]
     unmapped: dict[str, str] = {}
     hit: set[int] = set()
-    for i, w in enumerate(ca):
+    for k, w in enumerate(oa.wnids):
         j: int | None = index_b.get(w)
         if j is None and len(targets.get(w, ())) == 1:
             j = index_b[targets[w][0]]
@@ -311,6 +365,6 @@ def label_map(a: str, b: str, *, catalog: Catalog | None = None) -> LabelMap:
                 unmapped[w] = f"no counterpart in {d.b}" + (f": {ev[0]}" if ev else "")
         else:
             hit.add(j)
-        mapping.append((i, j))
-    orphans = tuple(w for j, w in enumerate(cb) if j not in hit)
-    return LabelMap(d.a, d.b, tuple(mapping), unmapped, orphans)
+        mapping.append((oa.offset + k, j))
+    orphans = tuple(w for w in ob.wnids if index_b[w] not in hit)
+    return LabelMap(d.a, d.b, tuple(mapping), unmapped, orphans, oa.name, ob.name, ob.num_outputs)

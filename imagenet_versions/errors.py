@@ -17,11 +17,16 @@ __all__ = [
     "Error",
     "IntegrityError",
     "InvalidNameError",
+    "LabelListError",
     "LineageError",
     "ManifestError",
     "RenderError",
     "SiteError",
+
+    "UnknownCheckpointError",
+    "UnknownClassError",
     "UnknownFlagError",
+    "UnknownOrderError",
     "UnknownSynsetError",
     "UnknownVersionError",
     "WordNetUnavailableError",
@@ -179,5 +184,31 @@ class SiteError(Error, OSError):
     """The reference site cannot be written where asked: the output path is a file,
     a folder that holds something other than an earlier site, or not writable.
     """
+
+    __module__ = "imagenet_versions"
+
+
+class UnknownOrderError(Error, LookupError):
+    """A version has no label order of this name; the message lists its orders."""
+
+    __module__ = "imagenet_versions"
+
+
+class UnknownClassError(Error, LookupError):
+    """A version has no class with this wnid or name, or the name names several
+    (the message lists them by wnid and index)."""
+
+    __module__ = "imagenet_versions"
+
+
+class UnknownCheckpointError(Error, LookupError):
+    """No checkpoint of the shipped table has this name; the message names the closest."""
+
+    __module__ = "imagenet_versions"
+
+
+class LabelListError(Error, ValueError):
+    """A label list given to :func:`~imagenet_versions.identify` is empty, too long,
+    not text, or malformed; the message says which entry (and, for a file, which line)."""
 
     __module__ = "imagenet_versions"

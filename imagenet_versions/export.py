@@ -108,7 +108,7 @@ def _status_sentence(v: Version, n: int | None) -> str:
 def _description(cat: Catalog, v: Version, n: int | None) -> str:
     parts = [f"{v.name}, as recorded by imagenet_versions."]
     parts.append(_status_sentence(v, n))
-    if v.num_categories is not None and v.num_categories != n:
+    if v.declared_num_categories is not None and v.num_categories != n:
         parts.append(f"Declared class count: {v.num_categories:,} ({v.num_categories_source}).")
     if v.images:
         imgs = ", ".join(f"{k} {c:,}" for k, c in v.images.items())
@@ -288,7 +288,7 @@ def to_prov(
         }
         if cats is not None:
             attrs["iv:num_categories"] = len(cats)
-        if v.num_categories is not None:
+        if v.declared_num_categories is not None:
             attrs["iv:num_categories_declared"] = v.num_categories
             attrs["iv:num_categories_declared_source"] = v.num_categories_source
         if v.categories_source:
