@@ -45,7 +45,6 @@ from imagenet_versions.errors import (
     ManifestError,
     RenderError,
     SiteError,
-
     UnknownCheckpointError,
     UnknownClassError,
     UnknownOrderError,

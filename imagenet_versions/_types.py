@@ -43,11 +43,13 @@ def check_name(name: object, what: str = "name") -> str:
     >>> check_name("../etc")
     Traceback (most recent call last):
     ...
-    imagenet_versions.InvalidNameError: invalid name: '../etc'; a name is 1-64 letters, digits, '.', '_', '+' or '-', starting with a letter or digit, without '..'
+    imagenet_versions.InvalidNameError: invalid name: '../etc'; a name is 1-64 letters, ...
     """
     if not isinstance(name, str) or NAME_RE.fullmatch(name) is None or ".." in name:
-        shown = name if isinstance(name, str) and len(name) <= 80 else (name[:77] + "..." if isinstance(name, str) else name)
-        label = what if what != "name" else "name"
+        shown: object = name
+        if isinstance(name, str) and len(name) > 80:
+            shown = name[:77] + "..."
+        label = what
         msg = (
             f"invalid {label}: {shown!r}; a {label} is 1-64 letters, digits, '.', '_', '+' or '-', "
             "starting with a letter or digit, without '..'"

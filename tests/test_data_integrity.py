@@ -45,5 +45,5 @@ def test_a_damaged_file_raises_integrity_error_naming_it(monkeypatch):
 
 
 def test_an_unrecorded_file_is_refused():
-    with pytest.raises(IntegrityError, match="no provenance record|cannot be read"):
+    with pytest.raises(IntegrityError, match=r"no provenance record|cannot be read"):
         _data.read_bytes("no-such-file.txt")

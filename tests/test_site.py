@@ -511,27 +511,17 @@ def test_hostile_search_and_compare_input_is_text(served: str, watched: _Watched
     assert dialogs == []
 
 
-def test_hooks_use_orders_and_cite_when_present(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Label orders and BibTeX come from imagenet_versions.orders / .cite once they exist."""
-    import sys
-    import types
-
+def test_version_pages_use_label_orders_and_cite() -> None:
+    """Label orders and the citation on a version page come from imagenet_versions.orders and .cite."""
+    from imagenet_versions.cite import cite
     from imagenet_versions.site import _hooks
 
     v = iv.get("ilsvrc2012")
     cat = Catalog.default()
-    monkeypatch.delitem(sys.modules, "imagenet_versions.orders", raising=False)
-    monkeypatch.delitem(sys.modules, "imagenet_versions.cite", raising=False)
-    if not any(p.name in ("orders.py", "cite.py") for p in Path(iv.__file__).parent.iterdir()):
-        (fallback,) = _hooks.label_orders(cat, v)
-        assert fallback["default"] and "published list" in fallback["source"]
-        bib, how = _hooks.bibtex(v)
-        assert bib.startswith("@misc{ilsvrc2012,") and "Russakovsky" in bib and "catalog" in how
-    orders = types.ModuleType("imagenet_versions.orders")
-    orders.orders_of = lambda vid: [{"name": "devkit", "source": "meta.mat", "default": False}]  # type: ignore[attr-defined]
-    cite = types.ModuleType("imagenet_versions.cite")
-    cite.cite = lambda vid: {"version": vid, "bibtex": "@article{russakovsky2015,\n}"}  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "imagenet_versions.orders", orders)
-    monkeypatch.setitem(sys.modules, "imagenet_versions.cite", cite)
-    assert _hooks.label_orders(cat, v) == [{"name": "devkit", "source": "meta.mat", "default": False}]
-    assert _hooks.bibtex(v) == ("@article{russakovsky2015,\n}", "imagenet_versions.cite")
+    orders = _hooks.label_orders(cat, v)
+    assert [o["name"] for o in orders] == ["sorted", "devkit", "tf-slim"]
+    assert orders[0]["default"] and [o["offset"] for o in orders] == [0, 0, 1]
+    c = _hooks.citation(cat, v)
+    assert c["fingerprint"] == cite("ilsvrc2012").fingerprint and c["fingerprint"].startswith("sha256:")
+    assert "@" in c["bibtex"] and "ilsvrc2012" in c["sentence"]
+    assert _hooks.label_orders(cat, iv.get("imagenet-10k")) == []

@@ -47,12 +47,25 @@ def _facts(cat: Catalog, v: Version) -> str:
     return "<table>" + "".join(f"<tr><th>{k}</th><td>{val}</td></tr>" for k, val in rows) + "</table>"
 
 
-def _citation(v: Version) -> str:
-    bib, how = _hooks.bibtex(v)
-    return (
-        f"<h2>Citation</h2>\n<p>{esc(v.citation or 'none recorded')}</p>\n"
-        f'<pre id="bibtex">{esc(bib)}</pre>\n<p class="muted">BibTeX: {esc(how)}.</p>'
+def _citation(cat: Catalog, v: Version) -> str:
+    c = _hooks.citation(cat, v)
+    fp = (
+        f"<p>Fingerprint of the ordered class list ({esc(c['order'])} order): "
+        f"<code>{esc(c['fingerprint'])}</code></p>\n"
+        if c["fingerprint"]
+        else ""
     )
+    return (
+        f"<h2>Citation</h2>\n<p>{esc(v.citation or 'none recorded')}</p>\n{fp}"
+        f'<p class="muted">For a methods section: {esc(c["sentence"])}</p>\n'
+        f'<pre id="bibtex">{esc(c["bibtex"])}</pre>\n'
+        '<p class="muted">BibTeX: <code>imagenet_versions.cite</code> (this version and each ancestor on its path; '
+        "the catalog holds citations as text, so entries are <code>@misc</code>).</p>"
+    )
+
+
+def _offset(o: dict[str, Any]) -> str:
+    return f" (background at index 0; {o['offset']} extra output)" if o.get("offset") else ""
 
 
 def _orders(cat: Catalog, v: Version) -> str:
@@ -60,7 +73,8 @@ def _orders(cat: Catalog, v: Version) -> str:
     if not orders:
         return "<h2>Label orders</h2>\n<p>None: the categories of this version are not known.</p>"
     rows = "".join(
-        f"<tr><td><code>{esc(o['name'])}</code>{' (default)' if o['default'] else ''}</td>"
+        f"<tr><td><code>{esc(o['name'])}</code>{' (default)' if o['default'] else ''}"
+        f"{_offset(o)}</td>"
         f"<td>{esc(o['source'])}</td></tr>"
         for o in orders
     )
@@ -170,7 +184,7 @@ def version_page(
         [
             f"<h1>{esc(v.name)}</h1>",
             _facts(cat, v),
-            _citation(v),
+            _citation(cat, v),
             _orders(cat, v),
             _lineage(cat, v),
             _diffs(diffs, v, labels, diff_reason),
