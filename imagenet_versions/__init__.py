@@ -29,7 +29,7 @@ from imagenet_versions.audit import (
     trace_all,
     unsafe_versions,
 )
-from imagenet_versions.catalog import Catalog, Derivation, Disagreement, Version
+from imagenet_versions.catalog import Catalog, Derivation, Disagreement, Version, catalog_or_default
 from imagenet_versions.diff import CategoryDiff, Event, LabelMap, VersionDiff, diff, label_map
 from imagenet_versions.errors import (
     AmbiguousLemmaError,
@@ -41,6 +41,7 @@ from imagenet_versions.errors import (
     IntegrityError,
     LineageError,
     ManifestError,
+    ManifestWarning,
     RenderError,
     UnknownSynsetError,
     UnknownVersionError,
@@ -88,11 +89,13 @@ __all__ = [
     "Filter",
     "IdSet",
     "ImageDiff",
+    "IngestReport",
     "IntegrityError",
     "LabelMap",
     "LineageError",
     "Manifest",
     "ManifestError",
+    "ManifestWarning",
     "Mismatch",
     "Operation",
     "Recollect",
@@ -157,23 +160,23 @@ __all__ = [
 
 
 def versions() -> list[Version]:
-    """Every version of the shipped catalog, in catalog order."""
-    return list(Catalog.default())
+    """Every version of the shipped catalog, in catalog order, then the user versions."""
+    return list(catalog_or_default(None))
 
 
 def get(version: str) -> Version:
     """The :class:`Version` for an id or alias (``"in1k"``, ``"ILSVRC-2012"``, ...)."""
-    return Catalog.default().get(version)
+    return catalog_or_default(None).get(version)
 
 
 def resolve(version: str) -> str:
     """The canonical id for an id or alias."""
-    return Catalog.default().resolve(version)
+    return catalog_or_default(None).resolve(version)
 
 
 def categories(version: str) -> tuple[str, ...]:
     """A version's categories (wnids) in label-index order."""
-    return Catalog.default().categories(version)
+    return catalog_or_default(None).categories(version)
 
 
 def lineage() -> "networkx.DiGraph":  # type: ignore[name-defined]  # noqa: F821, UP037
@@ -187,6 +190,7 @@ _MANIFEST_NAMES = frozenset(
     {
         "IdSet",
         "ImageDiff",
+        "IngestReport",
         "Manifest",
         "available_manifests",
         "diff_by_category_filter",

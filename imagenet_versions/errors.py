@@ -19,6 +19,7 @@ __all__ = [
     "InvalidNameError",
     "LineageError",
     "ManifestError",
+    "ManifestWarning",
     "RenderError",
     "UnknownFlagError",
     "UnknownSynsetError",
@@ -170,5 +171,12 @@ class DataFileError(Error, ValueError):
 
 class UnknownFlagError(Error, LookupError):
     """No flag or flag source has this name; the message lists the known ones."""
+
+    __module__ = "imagenet_versions"
+
+
+class ManifestWarning(UserWarning):
+    """An ingest left something out that the user should know about (a folder or
+    file that could not be read); the ingest report lists each one."""
 
     __module__ = "imagenet_versions"
