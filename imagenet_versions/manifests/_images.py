@@ -67,8 +67,8 @@ def _check_split(vid: str, split: str, cat: Catalog) -> None:
     check_name(split, "split")
     have = manifests_of(vid, catalog=cat)
     declared = set(cat.get(vid).images)
-    if split in have or split in declared or not (have or declared):
-        return
+    if split in have or split in declared or not have:
+        return  # a version without any manifest: the image part is unknown, not an error
     known = ", ".join(sorted(set(have) | declared))
     msg = f"{vid!r} has no split {split!r}; its splits: {known}"
     raise ManifestError(msg)
