@@ -545,6 +545,7 @@ def ingest_text(
         try:
             codes, wn, n_lines, local, odd = fut.result()
         except _LineError as exc:
+            exc.__traceback__ = None  # its frames hold views of the memory map
             msg = f"{path}, line {line_base + exc.line}: {exc.reason}"
             raise ManifestError(msg) from None
         for code, (name, line) in local.items():
@@ -566,15 +567,6 @@ def ingest_text(
         out_wn[filled:need] = wn
         filled = need
 
-    def padded(data: bytes | memoryview) -> tuple[np.ndarray, int]:
-        n = len(data)
-        buf = np.zeros(n + 33, np.uint8)
-        buf[:n] = np.frombuffer(data, np.uint8)
-        if n and buf[n - 1] != 10:
-            buf[n] = 10
-            n += 1
-        return buf, n
-
     def flags(data: Any, lo: int, hi: int) -> tuple[list[int], bool, bool]:
         present = [c for c in _SEP if data.find(bytes([c]), lo, hi) >= 0]
         return present, data.find(b"/", lo, hi) >= 0, data.find(b".", lo, hi) >= 0
@@ -584,43 +576,29 @@ def ingest_text(
         with open(path, "rb") as fh:
             data = b"".join(itertools.islice(fh, max_lines)) if max_lines else fh.read()
         data = data.removeprefix(_BOM)
-        buf, n = padded(data)
+        buf, n = _padded(data)
         with ThreadPoolExecutor(max_workers=1) as pool:
             consume(pool.submit(_parse_chunk, buf, n, *flags(data, 0, len(data)), table, _slow), n)
     else:
         workers = min(2, os.cpu_count() or 1)
+        failure: ManifestError | None = None
         with (
             open(path, "rb") as fh,
             mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm,
             ThreadPoolExecutor(max_workers=workers) as pool,
         ):
             pending: list[tuple[Any, int]] = []
-            pos = len(_BOM) if mm[: len(_BOM)] == _BOM else 0
-            while pos < size:
-                end = min(pos + _CHUNK, size)
-                if end < size:
-                    cut = mm.rfind(b"\n", pos, end)
-                    if cut < 0:
-                        cut = mm.find(b"\n", end)
-                    end = size if cut < 0 else cut + 1
-                if end + 32 <= size:
-                    buf = np.frombuffer(mm, np.uint8, count=end - pos + 32, offset=pos)
-                    n = end - pos
-                else:  # last chunk: copy, pad, and end it with a newline
-                    buf, n = padded(mm[pos:end])
-                pending.append((pool.submit(_parse_chunk, buf, n, None, None, None, table, _slow), end - pos))
-                del buf
-                pos = end
-                while len(pending) > workers:
-                    fut, nb = pending.pop(0)
-                    consume(fut, nb)
-                    if bar is not None:
-                        bar.update(nb)
-            while pending:
-                fut, nb = pending.pop(0)
-                consume(fut, nb)
-                if bar is not None:
-                    bar.update(nb)
+            try:
+                _read_chunks(mm, size, workers, pending, pool, consume, bar, table, _slow)
+            except ManifestError as exc:
+                failure = exc
+                pool.shutdown(wait=True, cancel_futures=True)
+                for fut, _ in pending:  # drop the frames that hold views of the memory map
+                    if fut.done() and not fut.cancelled() and fut.exception() is not None:
+                        fut.exception().__traceback__ = None
+                pending.clear()
+        if failure is not None:
+            raise failure
     if bar is not None:
         bar.close()
     # chunks are sorted; when they do not overlap, concatenating keeps the order
@@ -633,6 +611,57 @@ def ingest_text(
         return "lines " + " and ".join(str(x) for x in _lines_with_code(path, code))
 
     return _assemble(version, split, codes, wn, None, hashed, source=str(path), where=where, findings=findings)
+
+
+def _read_chunks(
+    mm: Any,
+    size: int,
+    workers: int,
+    pending: list[tuple[Any, int]],
+    pool: Any,
+    consume: Callable[[Any, int], None],
+    bar: Any,
+    table: Callable[[], np.ndarray],
+    slow: bool,
+) -> None:
+    """Cut the memory map into chunks that end at a newline; parse them on ``pool``."""
+    pos = len(_BOM) if mm[: len(_BOM)] == _BOM else 0
+    while pos < size:
+        end = min(pos + _CHUNK, size)
+        if end < size:
+            cut = mm.rfind(b"\n", pos, end)
+            if cut < 0:
+                cut = mm.find(b"\n", end)
+            end = size if cut < 0 else cut + 1
+        if end + 32 <= size:
+            buf = np.frombuffer(mm, np.uint8, count=end - pos + 32, offset=pos)
+            n = end - pos
+        else:  # last chunk: copy, pad, and end it with a newline
+            buf, n = _padded(mm[pos:end])
+        pending.append((pool.submit(_parse_chunk, buf, n, None, None, None, table, slow), end - pos))
+        del buf
+        pos = end
+        while len(pending) > workers:
+            fut, nb = pending.pop(0)
+            consume(fut, nb)
+            if bar is not None:
+                bar.update(nb)
+    while pending:
+        fut, nb = pending.pop(0)
+        consume(fut, nb)
+        if bar is not None:
+            bar.update(nb)
+
+
+def _padded(data: bytes | memoryview) -> tuple[np.ndarray, int]:
+    """A copy of ``data`` with 33 zero bytes of padding, ending with a newline."""
+    n = len(data)
+    buf = np.zeros(n + 33, np.uint8)
+    buf[:n] = np.frombuffer(data, np.uint8)
+    if n and buf[n - 1] != _NL:
+        buf[n] = _NL
+        n += 1
+    return buf, n
 
 
 def _grow(arr: np.ndarray, filled: int, n: int) -> np.ndarray:
