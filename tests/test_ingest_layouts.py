@@ -78,6 +78,7 @@ def test_hugging_face_names_map_to_official_ids(tmp_path: Path) -> None:
     _touch(root, "ILSVRC2012_val_00000001_n01751748.JPEG", "ILSVRC2012_val_00000002_n09193705.JPEG")
     m, r = ingest_path(root, classes=IN1K, claimed="ilsvrc2012")
     assert m.ids() == ["ILSVRC2012_val_00000001", "ILSVRC2012_val_00000002"]
+    assert (r.layout, r.unlabelled, r.prefix_mismatches) == ("class-folders", 0, 0)
     d = M.diff_manifests(iv.load_manifest("ilsvrc2012", "val"), m)
     assert (d.added_count, d.common_count, d.relabelled_count) == (0, 2, 0)
     lst = tmp_path / "hf.txt"

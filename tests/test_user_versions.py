@@ -186,7 +186,9 @@ def test_finding1_a_split_cannot_write_outside_the_data_folder(tmp_path: Path, d
 
 def test_finding4_the_cli_passes_the_csv_label_column(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     csv = tmp_path / "copy.csv"
-    csv.write_text("file,label,other\nILSVRC2012_val_00000001.JPEG,n01751748,n01440764\nILSVRC2012_val_00000002.JPEG,0,x\n")
+    csv.write_text(
+        "file,label,other\nILSVRC2012_val_00000001.JPEG,n01751748,n01440764\nILSVRC2012_val_00000002.JPEG,0,x\n"
+    )
     argv = ["manifest", "ingest", str(csv), "--as", "mine", "--copy-of", "ilsvrc2012", "--split", "val"]
     assert main([*argv, "--label-column", "label", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
@@ -272,7 +274,9 @@ def _one_line_error(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
 )
 def test_manifest_ingest_bad_inputs(tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str, expect: str) -> None:
     path = _inputs(tmp_path)[kind]
-    err = _one_line_error(capsys, ["manifest", "ingest", str(path), "--as", "mine", "--copy-of", "in1k", "--split", "val"])
+    err = _one_line_error(
+        capsys, ["manifest", "ingest", str(path), "--as", "mine", "--copy-of", "in1k", "--split", "val"]
+    )
     assert expect in err
     assert user_versions() == ()
 

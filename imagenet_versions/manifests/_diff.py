@@ -36,7 +36,8 @@ class IdSet:
 
     def codes(self) -> np.ndarray:
         """The ``uint64`` codes of these images."""
-        return self.manifest.codes[self.indices()]
+        out: np.ndarray = self.manifest.codes[self.indices()]
+        return out
 
     def to_list(self, limit: int | None = None) -> list[str]:
         """The ids (stems), in code order; at most ``limit``."""
@@ -197,8 +198,10 @@ def _membership(a: Manifest, b: Manifest) -> tuple[np.ndarray, np.ndarray]:
             return in_b, in_a
         ma = np.repeat(search_a, np.diff(oa))
         mb = np.repeat(search_b, np.diff(ob))
-        sub_a, sub_b = np.flatnonzero(ma), np.flatnonzero(mb)
-        va, vb = ca[sub_a], cb[sub_b]
+        pos_a, pos_b = np.flatnonzero(ma), np.flatnonzero(mb)
+        va, vb = ca[pos_a], cb[pos_b]
+        sub_a: np.ndarray | None = pos_a
+        sub_b: np.ndarray | None = pos_b
     else:
         sub_a = sub_b = None
         va, vb = ca, cb
@@ -208,7 +211,7 @@ def _membership(a: Manifest, b: Manifest) -> tuple[np.ndarray, np.ndarray]:
     j2 = np.searchsorted(va, vb)
     hit2 = j2 < len(va)
     hit2[hit2] = va[j2[hit2]] == vb[hit2]
-    if sub_a is None:
+    if sub_a is None or sub_b is None:
         return hit, hit2
     in_b[sub_a[hit]] = True
     in_a[sub_b[hit2]] = True
@@ -368,6 +371,7 @@ def diff_by_category_filter(
             relabelled_by_kind=dict.fromkeys(RELABEL_KINDS, empty),
             method="category-filter",
         )
+    assert m.label_offsets is not None
     dropped_vals = drop[m.labels]
     lens = np.diff(m.label_offsets)
     row = np.repeat(np.arange(len(m)), lens)

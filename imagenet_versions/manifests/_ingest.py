@@ -106,19 +106,12 @@ def ingest_csv(
     text = read_user_text(path)
     with io.StringIO(text, newline="") as fh:
         reader = csv.DictReader(fh)
-        if not reader.fieldnames:
-            msg = f"{path}, line 1: no header row"
-            raise ManifestError(msg)
-        idc = id_column or reader.fieldnames[0]
-        for col in (idc, label_column):
-            if col is not None and col not in reader.fieldnames:
-                msg = f"{path}, line 1: no column {col!r}; columns: {', '.join(reader.fieldnames)}"
-                raise ManifestError(msg)
+        idc = _csv_header(reader, path, id_column, label_column)
         try:
             for row in reader:
                 line = reader.line_num
                 if None in row or any(v is None for v in row.values()):
-                    msg = f"{path}, line {line}: expected {len(reader.fieldnames)} fields"
+                    msg = f"{path}, line {line}: expected {len(reader.fieldnames or ())} fields"
                     raise ManifestError(msg)
                 if where is not None and not where(row):
                     continue
@@ -128,26 +121,8 @@ def ingest_csv(
                     raise ManifestError(msg)
                 ids.append(name)
                 if label_column is not None:
-                    cell = row[label_column].strip()
-                    parts = [p.strip() for p in cell.split(",") if p.strip()]
-                    if any(p.isascii() and p.isdigit() for p in parts) and table is None:
-                        table = _ilsvrc_classes()
-                    wn = []
-                    for p in parts:
-                        if _WNID_RE.fullmatch(p):
-                            wn.append(p)
-                        elif p.isascii() and p.isdigit() and table is not None and int(p) < len(table):
-                            wn.append(table[int(p)])
-                        else:
-                            msg = f"{path}, line {line}: bad label {p[:80]!r} in column {label_column!r}"
-                            raise ManifestError(msg)
-                    if multilabel:
-                        labels.append(wn)
-                    elif len(wn) > 1:
-                        msg = f"{path}, line {line}: several labels in {label_column!r}"
-                        raise ManifestError(msg)
-                    else:
-                        labels.append(wn[0] if wn else None)
+                    wn, table = _csv_labels(row[label_column], table, f"{path}, line {line}", label_column)
+                    labels.append(wn if multilabel else _one(wn, f"{path}, line {line}", label_column))
                 if bar is not None:
                     bar.update(1)
         except csv.Error as exc:
@@ -158,6 +133,45 @@ def ingest_csv(
     if label_column is None:
         labels = [_label_from_path(i.split("/")) for i in ids]
     return Manifest.from_ids(ids, labels, version=version, split=split, source=str(path), findings=findings)
+
+
+def _csv_header(reader: csv.DictReader[str], path: Path, id_column: str | None, label_column: str | None) -> str:
+    """The id column, after checking that the named columns exist."""
+    if not reader.fieldnames:
+        msg = f"{path}, line 1: no header row"
+        raise ManifestError(msg)
+    idc = id_column or reader.fieldnames[0]
+    for col in (idc, label_column):
+        if col is not None and col not in reader.fieldnames:
+            msg = f"{path}, line 1: no column {col!r}; columns: {', '.join(reader.fieldnames)}"
+            raise ManifestError(msg)
+    return idc
+
+
+def _one(wn: list[str], where: str, column: str) -> str | None:
+    if len(wn) > 1:
+        msg = f"{where}: several labels in {column!r}"
+        raise ManifestError(msg)
+    return wn[0] if wn else None
+
+
+def _csv_labels(
+    cell: str, table: Sequence[str] | None, where: str, column: str
+) -> tuple[list[str], Sequence[str] | None]:
+    """The wnids of one label cell (wnids or indices, comma-separated) and the label order used."""
+    parts = [p.strip() for p in cell.split(",") if p.strip()]
+    if table is None and any(p.isascii() and p.isdigit() for p in parts):
+        table = _ilsvrc_classes()
+    wn = []
+    for p in parts:
+        if _WNID_RE.fullmatch(p):
+            wn.append(p)
+        elif p.isascii() and p.isdigit() and table is not None and int(p) < len(table):
+            wn.append(table[int(p)])
+        else:
+            msg = f"{where}: bad label {p[:80]!r} in column {column!r}"
+            raise ManifestError(msg)
+    return wn, table
 
 
 def _label_from_path(parts: Sequence[str], findings: Findings | None = None) -> str | None:

@@ -102,7 +102,7 @@ class Manifest:
             raise ManifestError(msg)
         multi = any(not (x is None or isinstance(x, str)) for x in lab)
         if not multi:
-            wn = np.array([_label_num(x, source, k) for k, x in enumerate(lab)], np.int64)
+            wn = np.array([_label_num(x, source, k) for k, x in enumerate(lab)], np.int64)  # type: ignore[arg-type]
             return _assemble(version, split, codes, wn, None, hashed, source=source, names=names, findings=findings)
         counts = np.array([_row_len(x) for x in lab], np.int64)
         vals: list[int] = []
@@ -309,45 +309,11 @@ def _assemble(
             n = len(codes)
             dup = dup[:0]
         if len(dup):
-            first, second = int(order[dup[0]]), int(order[dup[0] + 1])
-            c = int(codes[dup[0]])
-            if names is not None:
-                what = names[first]
-            elif c in hashed:
-                what = hashed[c]
-            else:
-                what = _decode_structured(c)
-            at = where(c) if where else f"items {first + 1} and {second + 1}"
-            if names is not None and names[first] != names[second]:
-                msg = f"{source}: hash collision between ids {names[first]!r} and {names[second]!r}"
-            else:
-                msg = f"{source}: duplicate id {what!r} ({at})"
-            raise ManifestError(msg)
+            raise _duplicate_error(codes, order, int(dup[0]), hashed, names, where, source)
     if label_counts is None:
         if order is not None:
             label_nums = label_nums[order]
-        # class table: sorted unique wnid numbers. In code order the labels come
-        # in long runs (train ids carry their wnid), so only run heads are sorted.
-        if n:
-            heads = np.flatnonzero(label_nums[1:] != label_nums[:-1]) + 1
-            cand = label_nums[np.concatenate([[0], heads])]
-            cls_nums = np.unique(cand[cand >= 0])
-        else:
-            cls_nums = np.zeros(0, np.int64)
-        classes = tuple(_wnid_str(int(c)) for c in cls_nums)
-        # map once per run of equal labels, then repeat
-        if n:
-            run_starts = np.concatenate([[0], heads])
-            run_idx = np.searchsorted(cls_nums, label_nums[run_starts])
-            run_idx[label_nums[run_starts] < 0] = -1
-            run_len = np.diff(np.append(run_starts, n))
-            idx = np.repeat(run_idx.astype(_label_dtype(len(classes))), run_len)
-            has = run_idx >= 0
-            counts = np.bincount(run_idx[has], weights=run_len[has], minlength=len(classes))
-            counts = counts.astype(np.int64)
-        else:
-            idx = np.zeros(0, _label_dtype(len(classes)))
-            counts = np.zeros(0, np.int64)
+        classes, idx, counts = _single_labels(label_nums)
         labels, offsets = idx, None
     else:
         cls_nums = np.unique(label_nums[label_nums >= 0])
@@ -369,6 +335,48 @@ def _assemble(
         m._cache["class_counts"] = _readonly(counts)  # from the label runs
     m.class_counts_array()  # computed once here, so that later queries are O(classes)
     return m
+
+
+def _duplicate_error(
+    codes: np.ndarray,
+    order: np.ndarray,
+    d: int,
+    hashed: Mapping[int, str],
+    names: Sequence[str] | None,
+    where: Callable[[int], str] | None,
+    source: str,
+) -> ManifestError:
+    first, second = int(order[d]), int(order[d + 1])
+    c = int(codes[d])
+    if names is not None and names[first] != names[second]:
+        return ManifestError(f"{source}: hash collision between ids {names[first]!r} and {names[second]!r}")
+    what = names[first] if names is not None else hashed.get(c) or _decode_structured(c)
+    at = where(c) if where else f"items {first + 1} and {second + 1}"
+    return ManifestError(f"{source}: duplicate id {what!r} ({at})")
+
+
+def _single_labels(label_nums: np.ndarray) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
+    """Class table, per-image class index and per-class counts of single labels (in code order).
+
+    The class table is the sorted unique wnid numbers. In code order the labels
+    come in long runs (train ids carry their wnid), so only run heads are sorted,
+    and each run is mapped once, then repeated.
+    """
+    n = len(label_nums)
+    if not n:
+        return (), np.zeros(0, _label_dtype(0)), np.zeros(0, np.int64)
+    heads = np.flatnonzero(label_nums[1:] != label_nums[:-1]) + 1
+    run_starts = np.concatenate([[0], heads])
+    cand = label_nums[run_starts]
+    cls_nums = np.unique(cand[cand >= 0])
+    classes = tuple(_wnid_str(int(c)) for c in cls_nums)
+    run_idx = np.searchsorted(cls_nums, cand)
+    run_idx[cand < 0] = -1
+    run_len = np.diff(np.append(run_starts, n))
+    idx = np.repeat(run_idx.astype(_label_dtype(len(classes))), run_len)
+    has = run_idx >= 0
+    counts = np.bincount(run_idx[has], weights=run_len[has], minlength=len(classes)).astype(np.int64)
+    return classes, idx, counts
 
 
 def _drop_repeats(

@@ -85,21 +85,20 @@ def load_manifest(version: str, split: str, *, progress: bool = False) -> Manife
         from imagenet_versions._fetch import cache_dir, fetch
 
         cached = cache_dir() / "manifests" / f"{info['sha256'][:16]}-{version}-{split}.npz"
+        got = None
         if cached.exists():
             try:
-                m = read_manifest(cached)
+                got = read_manifest(cached)
             except ManifestError:
                 cached.unlink()
-                m = None
-        else:
-            m = None
-        if m is None:
+        if got is None:
             raw = fetch(info["url"], info["sha256"], name=info["name"], progress=progress)
-            m = _REMOTE_PARSERS[info["parser"]](raw, version, split)
-            if len(m) != info["count"]:
-                msg = f"{raw}: expected {info['count']} images, parsed {len(m)}"
+            got = _REMOTE_PARSERS[info["parser"]](raw, version, split)
+            if len(got) != info["count"]:
+                msg = f"{raw}: expected {info['count']} images, parsed {len(got)}"
                 raise ManifestError(msg)
-            write_manifest(m, cached)
+            write_manifest(got, cached)
+        m = got
     _LOADED[key] = m
     return m
 
@@ -180,7 +179,10 @@ def fetch_manifest(
     from imagenet_versions.manifests._ingest import ingest_csv, ingest_tar
     from imagenet_versions.manifests._text import ingest_text
 
-    parser = {"text": ingest_text, "csv": ingest_csv, "tar": ingest_tar}[fmt]
-    m = parser(raw, version=version, split=split, progress=progress, **options)
+    parsers: dict[str, Callable[..., Manifest]] = {"text": ingest_text, "csv": ingest_csv, "tar": ingest_tar}
+    if fmt not in parsers:
+        msg = f"unknown manifest format {fmt!r}; known: {', '.join(parsers)}"
+        raise ManifestError(msg)
+    m = parsers[fmt](raw, version=version, split=split, progress=progress, **options)
     write_manifest(m, cached)
     return m

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import attrs
@@ -39,6 +40,10 @@ class Findings:
             self.duplicate_examples.append(name)
 
 
+def _strs(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(items)
+
+
 @frozen
 class IngestReport:
     """What an ingest found, for the user to check before trusting a copy.
@@ -67,15 +72,15 @@ class IngestReport:
     classes: int
     unlabelled: int
     claimed: str | None = None
-    not_in_claimed: tuple[str, ...] = field(default=(), converter=tuple)
+    not_in_claimed: tuple[str, ...] = field(default=(), converter=_strs)
     prefix_mismatches: int = 0
-    prefix_mismatch_examples: tuple[str, ...] = field(default=(), converter=tuple)
+    prefix_mismatch_examples: tuple[str, ...] = field(default=(), converter=_strs)
     duplicates: int = 0
-    duplicate_examples: tuple[str, ...] = field(default=(), converter=tuple)
+    duplicate_examples: tuple[str, ...] = field(default=(), converter=_strs)
     conflicting_duplicates: int = 0
     qualified: int = 0
-    unreadable: tuple[str, ...] = field(default=(), converter=tuple)
-    notes: tuple[str, ...] = field(default=(), converter=tuple)
+    unreadable: tuple[str, ...] = field(default=(), converter=_strs)
+    notes: tuple[str, ...] = field(default=(), converter=_strs)
 
     @property
     def problems(self) -> tuple[str, ...]:

@@ -7,7 +7,7 @@ import os
 import tempfile
 import zipfile
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import numpy as np
 
@@ -110,25 +110,8 @@ def _read_npz(src: Path | IO[bytes], label: str) -> Manifest:
     except Exception as exc:  # zlib.error and friends
         msg = f"{path}: truncated or corrupted manifest file ({type(exc).__name__}: {exc})"
         raise ManifestError(msg) from exc
-    n = len(codes)
-    problems = []
-    if n != header["count"]:
-        problems.append(f"{n} ids but the header says {header['count']}")
-    if len(classes) != header["classes"]:
-        problems.append(f"{len(classes)} classes but the header says {header['classes']}")
-    if n > 1 and not bool(np.all(codes[1:] > codes[:-1])):
-        problems.append("ids are not sorted and unique")
-    if offsets is None and len(labels) != n:
-        problems.append(f"{len(labels)} labels for {n} ids")
-    if offsets is not None and (len(offsets) != n + 1 or offsets[-1] != len(labels)):
-        problems.append("label lists do not match the ids")
-    if len(labels) and (int(labels.max()) >= len(classes) or int(labels.min()) < -1):
-        problems.append("a label is outside the class table")
+    problems = _problems(header, classes, codes, labels, offsets, blob, hoff, counts)
     hc = codes[(codes >> _TAG_SHIFT) == _U64(_TAG_HASH)]
-    if len(hoff) != len(hc) + 1 or int(hoff[-1]) != len(blob):
-        problems.append("hashed id names do not match the ids")
-    if len(counts) != len(classes):
-        problems.append("class counts do not match the class table")
     if problems:
         msg = f"{path}: corrupted manifest file: {'; '.join(problems)}"
         raise ManifestError(msg)
@@ -146,3 +129,38 @@ def _read_npz(src: Path | IO[bytes], label: str) -> Manifest:
     # per-class counts are stored, so category-level questions stay O(classes)
     m._cache["class_counts"] = _readonly(counts)
     return m
+
+
+def _problems(
+    header: dict[str, Any],
+    classes: tuple[str, ...],
+    codes: np.ndarray,
+    labels: np.ndarray,
+    offsets: np.ndarray | None,
+    blob: bytes,
+    hoff: np.ndarray,
+    counts: np.ndarray,
+) -> list[str]:
+    """What is inconsistent in a manifest file's arrays (empty: nothing)."""
+    n = len(codes)
+    problems = []
+    if not isinstance(header.get("version"), str) or not isinstance(header.get("split"), str):
+        problems.append("the header names no version and split")
+    if n != header.get("count"):
+        problems.append(f"{n} ids but the header says {header.get('count')}")
+    if len(classes) != header.get("classes"):
+        problems.append(f"{len(classes)} classes but the header says {header.get('classes')}")
+    if n > 1 and not bool(np.all(codes[1:] > codes[:-1])):
+        problems.append("ids are not sorted and unique")
+    if offsets is None and len(labels) != n:
+        problems.append(f"{len(labels)} labels for {n} ids")
+    if offsets is not None and (len(offsets) != n + 1 or offsets[-1] != len(labels)):
+        problems.append("label lists do not match the ids")
+    if len(labels) and (int(labels.max()) >= len(classes) or int(labels.min()) < -1):
+        problems.append("a label is outside the class table")
+    hc = codes[(codes >> _TAG_SHIFT) == _U64(_TAG_HASH)]
+    if len(hoff) != len(hc) + 1 or int(hoff[-1]) != len(blob):
+        problems.append("hashed id names do not match the ids")
+    if len(counts) != len(classes):
+        problems.append("class counts do not match the class table")
+    return problems

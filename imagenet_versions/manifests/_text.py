@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import itertools
+import mmap
 import os
 import re
+import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +36,7 @@ def _bar(total: int | None, desc: str, progress: bool | None, unit: str = "B") -
     if progress is False:
         return None
     try:
-        from tqdm import tqdm
+        from tqdm import tqdm  # type: ignore[import-untyped,unused-ignore]
     except ImportError:  # pragma: no cover - tqdm comes with nltk
         return None
     # delay: only shown for work that takes more than a second
@@ -243,7 +246,7 @@ def _line_ends(buf: np.ndarray, size: int) -> np.ndarray:
     odd = np.flatnonzero((view - np.uint8(32)) >= np.uint8(95))  # < 32, 127 and >= 128
     kinds = view[odd]
     is_nl = kinds == _NL
-    nl = odd[is_nl]
+    nl: np.ndarray = odd[is_nl]
     if len(nl) == len(odd):
         return nl
     rest, rk = odd[~is_nl], kinds[~is_nl]
@@ -380,27 +383,64 @@ def _parse_chunk(
     ok &= fs > starts
     has_label = fs < ends
     wn = np.full(len(starts), -1, np.int32)  # wnid numbers < 10**8 fit in int32
-    if has_label.any():
+    if has_label.all():  # the usual big list: every line labelled, no copies
+        wn, ok = _explicit_labels(buf, starts, fs, le, base, codes, ok, line_no, table)
+    elif has_label.any():
         lab = np.flatnonzero(has_label)
         wn[lab], ok[lab] = _explicit_labels(
             buf, starts[lab], fs[lab], le[lab], base[lab], codes[lab], ok[lab], line_no[lab], table
         )
-    mismatch: list[int] = []
-    no_lab = np.flatnonzero(~has_label)
-    if len(no_lab):
-        # no explicit label: the nearest wnid folder, else the file name's own wnid
-        train = (codes[no_lab] >> _TAG_SHIFT) == 0
-        own = np.where(train, (codes[no_lab] >> _U64(32)).astype(np.int64), -1)
-        folder = np.full(len(no_lab), -1, np.int64)
-        slashed = base[no_lab] > starts[no_lab]
-        if slashed.any():
-            folder[slashed] = _folder_wnids(buf, starts, base, no_lab[slashed])
-            ok[no_lab[slashed & (folder < 0)]] = False  # a deeper wnid folder: the per-line path looks
-        wn[no_lab] = np.where(folder >= 0, folder, own)
-        odd = ok[no_lab] & (folder >= 0) & train & (folder != own)
-        mismatch = line_no[no_lab[odd]].tolist()
+    mismatch = _path_labels(buf, starts, base, codes, ok, wn, line_no, np.flatnonzero(~has_label))
     if slow:
         ok[:] = False
+    hashed = _settle_slow(buf, starts, ends, line_no, codes, wn, ok, mismatch, table)
+    if len(codes) > 1 and not bool(np.all(codes[1:] > codes[:-1])):
+        order = np.argsort(codes, kind="stable")
+        codes, wn = codes[order], wn[order]
+    return codes, wn, len(nl), hashed, sorted(mismatch)
+
+
+def _path_labels(
+    buf: np.ndarray,
+    starts: np.ndarray,
+    base: np.ndarray,
+    codes: np.ndarray,
+    ok: np.ndarray,
+    wn: np.ndarray,
+    line_no: np.ndarray,
+    no_lab: np.ndarray,
+) -> list[int]:
+    """Label the rows ``no_lab`` (no explicit label) from their path, in place: the
+    folder just above the file name if it is a wnid, else the file name's own wnid.
+    Rows with a deeper folder are left to the per-line path (``ok`` False). Returns
+    the lines whose file name carries another wnid than their folder."""
+    if not len(no_lab):
+        return []
+    train = (codes[no_lab] >> _TAG_SHIFT) == 0
+    own = np.where(train, (codes[no_lab] >> _U64(32)).astype(np.int64), -1)
+    folder = np.full(len(no_lab), -1, np.int64)
+    slashed = base[no_lab] > starts[no_lab]
+    if slashed.any():
+        folder[slashed] = _folder_wnids(buf, starts, base, no_lab[slashed])
+        ok[no_lab[slashed & (folder < 0)]] = False  # a deeper wnid folder: the per-line path looks
+    wn[no_lab] = np.where(folder >= 0, folder, own)
+    odd = ok[no_lab] & (folder >= 0) & train & (folder != own)
+    out: list[int] = line_no[no_lab[odd]].tolist()
+    return out
+
+
+def _settle_slow(
+    buf: np.ndarray,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    line_no: np.ndarray,
+    codes: np.ndarray,
+    wn: np.ndarray,
+    ok: np.ndarray,
+    mismatch: list[int],
+    table: Callable[[], np.ndarray],
+) -> dict[int, tuple[str, int]]:
+    """Parse the rows the vectorised path could not settle, one by one, in place."""
     hashed: dict[int, tuple[str, int]] = {}
     for k in np.flatnonzero(~ok).tolist():
         line = int(line_no[k])
@@ -414,10 +454,7 @@ def _parse_chunk(
             if prev[0] != name:
                 msg = f"hash collision between ids {prev[0]!r} and {name!r}"
                 raise _LineError(line, msg)
-    if len(codes) > 1 and not bool(np.all(codes[1:] > codes[:-1])):
-        order = np.argsort(codes, kind="stable")
-        codes, wn = codes[order], wn[order]
-    return codes, wn, len(nl), hashed, sorted(mismatch)
+    return hashed
 
 
 def _nearest_wnid_folder(parts: Sequence[str]) -> str | None:
@@ -508,10 +545,6 @@ def ingest_text(
     Raises:
         ManifestError: a line cannot be read; the message names file and line.
     """
-    import mmap
-    import threading
-    from concurrent.futures import ThreadPoolExecutor
-
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -521,75 +554,101 @@ def ingest_text(
     except OSError as exc:
         msg = f"cannot read {str(path)!r}: {exc.strerror or exc}"
         raise ManifestError(msg) from exc
-    # results go straight into arrays sized from the first chunk's line length
-    out_codes = np.zeros(0, _U64)
-    out_wn = np.zeros(0, np.int32)
-    filled = 0
-    hashed: dict[int, str] = {}
-    line_base = 0
-    lock = threading.Lock()
-    table_cache: list[np.ndarray] = []
+    reader = _TextReader(path, size, classes, findings)
+    bar = _bar(size, path.name, progress)
+    try:
+        if max_lines is not None or size < _CHUNK:
+            reader.read_small(max_lines, slow=_slow)
+        else:
+            reader.read_mapped(bar, slow=_slow)
+    finally:
+        if bar is not None:
+            bar.close()
+    codes, wn = reader.result()
 
-    def table() -> np.ndarray:
-        with lock:
-            if not table_cache:
-                names = tuple(classes) if classes is not None else _ilsvrc_classes()
-                table_cache.append(np.array([_wnid_num(w) for w in names], np.int64))
-            return table_cache[0]
+    def where(code: int) -> str:
+        return "lines " + " and ".join(str(x) for x in _lines_with_code(path, code))
 
-    consumed_bytes = 0
+    return _assemble(version, split, codes, wn, None, reader.hashed, source=str(path), where=where, findings=findings)
 
-    def consume(fut: Any, nbytes: int) -> None:
-        nonlocal line_base, out_codes, out_wn, filled, consumed_bytes
-        consumed_bytes += nbytes
+
+class _TextReader:
+    """The state of one :func:`ingest_text`: chunks are parsed on worker threads and
+    their results gathered here, in file order."""
+
+    def __init__(self, path: Path, size: int, classes: Sequence[str] | None, findings: Findings | None) -> None:
+        self.path = path
+        self.size = size
+        self.classes = classes
+        self.findings = findings
+        # results go straight into arrays sized from the first chunk's line length
+        self.codes = np.zeros(0, _U64)
+        self.wn = np.zeros(0, np.int32)
+        self.filled = 0
+        self.consumed = 0
+        self.line_base = 0
+        self.hashed: dict[int, str] = {}
+        self._lock = threading.Lock()
+        self._table: np.ndarray | None = None
+
+    def table(self) -> np.ndarray:
+        """Wnid numbers of the label order that index labels refer to (read on first use)."""
+        with self._lock:
+            if self._table is None:
+                names = tuple(self.classes) if self.classes is not None else _ilsvrc_classes()
+                self._table = np.array([_wnid_num(w) for w in names], np.int64)
+            return self._table
+
+    def consume(self, fut: Any, nbytes: int) -> None:
+        """Take one chunk's result (in file order)."""
+        self.consumed += nbytes
         try:
             codes, wn, n_lines, local, odd = fut.result()
         except _LineError as exc:
             exc.__traceback__ = None  # its frames hold views of the memory map
-            msg = f"{path}, line {line_base + exc.line}: {exc.reason}"
+            msg = f"{self.path}, line {self.line_base + exc.line}: {exc.reason}"
             raise ManifestError(msg) from None
         for code, (name, line) in local.items():
-            prev = hashed.setdefault(code, name)
+            prev = self.hashed.setdefault(code, name)
             if prev != name:
-                msg = f"{path}, line {line_base + line}: hash collision between ids {prev!r} and {name!r}"
+                msg = f"{self.path}, line {self.line_base + line}: hash collision between ids {prev!r} and {name!r}"
                 raise ManifestError(msg)
-        if findings is not None:
+        if self.findings is not None:
             for line in odd:
-                findings.mismatch(f"line {line_base + line}")
-        line_base += n_lines
-        need = filled + len(codes)
-        if need > len(out_codes):
-            done = max(consumed_bytes, 1)
-            est = max(need, int(need * size / done * 1.02) + 1024)
-            out_codes = _grow(out_codes, filled, est)
-            out_wn = _grow(out_wn, filled, est)
-        out_codes[filled:need] = codes
-        out_wn[filled:need] = wn
-        filled = need
+                self.findings.mismatch(f"line {self.line_base + line}")
+        self.line_base += n_lines
+        need = self.filled + len(codes)
+        if need > len(self.codes):
+            est = max(need, int(need * self.size / max(self.consumed, 1) * 1.02) + 1024)
+            self.codes = _grow(self.codes, self.filled, est)
+            self.wn = _grow(self.wn, self.filled, est)
+        self.codes[self.filled : need] = codes
+        self.wn[self.filled : need] = wn
+        self.filled = need
 
-    def flags(data: Any, lo: int, hi: int) -> tuple[list[int], bool, bool]:
-        present = [c for c in _SEP if data.find(bytes([c]), lo, hi) >= 0]
-        return present, data.find(b"/", lo, hi) >= 0, data.find(b".", lo, hi) >= 0
-
-    bar = _bar(size, path.name, progress)
-    if max_lines is not None or size < _CHUNK:
-        with open(path, "rb") as fh:
+    def read_small(self, max_lines: int | None, *, slow: bool) -> None:
+        """A small file (or its first ``max_lines``): one chunk, read into memory."""
+        with open(self.path, "rb") as fh:
             data = b"".join(itertools.islice(fh, max_lines)) if max_lines else fh.read()
         data = data.removeprefix(_BOM)
         buf, n = _padded(data)
+        present = [c for c in _SEP if data.find(bytes([c])) >= 0]
+        flags = (present, data.find(b"/") >= 0, data.find(b".") >= 0)
         with ThreadPoolExecutor(max_workers=1) as pool:
-            consume(pool.submit(_parse_chunk, buf, n, *flags(data, 0, len(data)), table, _slow), n)
-    else:
+            self.consume(pool.submit(_parse_chunk, buf, n, *flags, self.table, slow), n)
+
+    def read_mapped(self, bar: Any, *, slow: bool) -> None:
+        """A big file: memory-mapped, parsed in chunks on two threads."""
         workers = min(2, os.cpu_count() or 1)
         failure: ManifestError | None = None
         with (
-            open(path, "rb") as fh,
+            open(self.path, "rb") as fh,
             mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm,
             ThreadPoolExecutor(max_workers=workers) as pool,
         ):
             pending: list[tuple[Any, int]] = []
             try:
-                _read_chunks(mm, size, workers, pending, pool, consume, bar, table, _slow)
+                _read_chunks(mm, self.size, workers, pending, pool, self.consume, bar, self.table, slow)
             except ManifestError as exc:
                 failure = exc
                 pool.shutdown(wait=True, cancel_futures=True)
@@ -599,18 +658,15 @@ def ingest_text(
                 pending.clear()
         if failure is not None:
             raise failure
-    if bar is not None:
-        bar.close()
-    # chunks are sorted; when they do not overlap, concatenating keeps the order
-    codes, wn = out_codes[:filled], out_wn[:filled]
-    if len(out_codes) > filled * 1.1 + 1024:  # the size estimate was far off: do not keep slack
-        codes, wn = codes.copy(), wn.copy()
-    _repair_boundaries(codes, wn)
 
-    def where(code: int) -> str:
-        return "lines " + " and ".join(str(x) for x in _lines_with_code(path, code))
-
-    return _assemble(version, split, codes, wn, None, hashed, source=str(path), where=where, findings=findings)
+    def result(self) -> tuple[np.ndarray, np.ndarray]:
+        """Codes and wnid numbers of every line, in (nearly) sorted order."""
+        # chunks are sorted; when they do not overlap, concatenating keeps the order
+        codes, wn = self.codes[: self.filled], self.wn[: self.filled]
+        if len(self.codes) > self.filled * 1.1 + 1024:  # the size estimate was far off: do not keep slack
+            codes, wn = codes.copy(), wn.copy()
+        _repair_boundaries(codes, wn)
+        return codes, wn
 
 
 def _read_chunks(

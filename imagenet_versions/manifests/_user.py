@@ -26,6 +26,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,8 +38,6 @@ from imagenet_versions.errors import DataFileError, InvalidNameError, ManifestEr
 from imagenet_versions.operations import Copy
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-
     from imagenet_versions.manifests._record import Manifest
     from imagenet_versions.manifests._report import IngestReport
 
@@ -111,13 +110,17 @@ class UserSplit:
         }
 
 
+def _splits(items: Mapping[str, UserSplit]) -> Mapping[str, UserSplit]:
+    return frozen_mapping(items)
+
+
 @frozen
 class UserVersion:
     """A user's own copy: ``name`` claims to be ``copy_of`` (a catalog id), per split."""
 
     name: str
     copy_of: str
-    splits: Mapping[str, UserSplit] = field(converter=frozen_mapping)
+    splits: Mapping[str, UserSplit] = field(converter=_splits)
     folder: str = ""
 
     def to_dict(self) -> dict[str, Any]:
@@ -137,9 +140,9 @@ class UserVersion:
             name=f"{self.name} (user copy of {self.copy_of})",
             category_status="derived",
             categories_source=f"claimed: the categories of {self.copy_of}",
-            images={k: v.images for k, v in self.splits.items()},
+            images={k: v.images for k, v in self.splits.items()},  # type: ignore[arg-type]
             images_source=f"ingested by the user ({sources})",
-            notes=(f"user version stored in {self.folder}",),
+            notes=(f"user version stored in {self.folder}",),  # type: ignore[arg-type]
         )
 
     def to_edge(self) -> Derivation:
@@ -149,7 +152,7 @@ class UserVersion:
         return Derivation(
             self.copy_of,
             self.name,
-            ops,
+            ops,  # type: ignore[arg-type]
             splits[0] if len(splits) == 1 else None,
             evidence=f"user ingest, {self.folder}",
         )
