@@ -237,21 +237,22 @@ _NL, _TAB, _CR, _HASH, _SLASH, _N = 10, 9, 13, 35, 47, 110
 def _line_ends(buf: np.ndarray, size: int) -> np.ndarray:
     """Positions of the newlines in ``buf[:size]``, after checking its bytes.
 
-    One pass finds every byte that is not printable ASCII; the rare ones that are
+    One compare finds every byte below 32 or above 127; the rare ones that are
     not a newline are looked at: a tab and a CR before LF are fine, any other
     control character or a CR-only line end is a :class:`_LineError`, and bytes
-    above 127 must be UTF-8.
+    above 127 must be UTF-8. (DEL, 127, can only sit in a line the vectorised
+    path does not settle; the per-line path refuses it.)
     """
     view = buf[:size]
-    odd = np.flatnonzero((view - np.uint8(32)) >= np.uint8(95))  # < 32, 127 and >= 128
+    odd = np.flatnonzero(view.view(np.int8) < 32)  # bytes below 32 and above 127, in one compare
     kinds = view[odd]
     is_nl = kinds == _NL
+    if is_nl.all():  # the usual file: newlines only
+        return odd
     nl: np.ndarray = odd[is_nl]
-    if len(nl) == len(odd):
-        return nl
     rest, rk = odd[~is_nl], kinds[~is_nl]
     cr = rk == _CR
-    bad = (cr & (buf[rest + 1] != _NL)) | ((rk < 32) & (rk != _TAB) & ~cr) | (rk == 127)
+    bad = (cr & (buf[rest + 1] != _NL)) | ((rk < 32) & (rk != _TAB) & ~cr)
     if bad.any():
         k = int(rest[np.flatnonzero(bad)[0]])
         line = int(np.searchsorted(nl, k)) + 1
@@ -383,14 +384,15 @@ def _parse_chunk(
     ok &= fs > starts
     has_label = fs < ends
     wn = np.full(len(starts), -1, np.int32)  # wnid numbers < 10**8 fit in int32
-    if has_label.all():  # the usual big list: every line labelled, no copies
+    labelled = bool(has_label.all())
+    if labelled:  # the usual big list: every line labelled, no copies
         wn, ok = _explicit_labels(buf, starts, fs, le, base, codes, ok, line_no, table)
     elif has_label.any():
         lab = np.flatnonzero(has_label)
         wn[lab], ok[lab] = _explicit_labels(
             buf, starts[lab], fs[lab], le[lab], base[lab], codes[lab], ok[lab], line_no[lab], table
         )
-    mismatch = _path_labels(buf, starts, base, codes, ok, wn, line_no, np.flatnonzero(~has_label))
+    mismatch = [] if labelled else _path_labels(buf, starts, base, codes, ok, wn, line_no, np.flatnonzero(~has_label))
     if slow:
         ok[:] = False
     hashed = _settle_slow(buf, starts, ends, line_no, codes, wn, ok, mismatch, table)
@@ -477,6 +479,8 @@ def _slow_line(raw: bytes, line: int, table: Callable[[], np.ndarray]) -> tuple[
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise _LineError(line, f"not UTF-8 text ({exc.reason})") from exc
+    if "\x7f" in text:
+        raise _LineError(line, "control character '\\x7f'")
     fields = re.split(r"[ \t,]+", text.strip(" \t,"))
     name, hf = split_hf(_plain_stem(fields[0])) if fields[0] else ("", None)
     if not name:
