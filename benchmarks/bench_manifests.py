@@ -360,7 +360,7 @@ def compare(previous: Path, rounds: int) -> None:
     sys.path.insert(0, str(HERE))
     from _results import write_section
 
-    write_section("manifests-compare", body.replace("({git_rev()})", ""))
+    write_section("manifests-compare", body)
 
 
 STEPS = {

@@ -61,6 +61,7 @@ from imagenet_versions.lineage import (
     verify,
 )
 from imagenet_versions.operations import (
+    Copy,
     Extend,
     Filter,
     Operation,
@@ -80,6 +81,7 @@ __all__ = [
     "CatalogError",
     "CategoriesUnknownError",
     "CategoryDiff",
+    "Copy",
     "Derivation",
     "Disagreement",
     "DownloadError",

@@ -30,7 +30,10 @@ Ids
 
     Every other id (ImageNetV2's sha1 candidate ids, mini-ImageNet's Ravi names,
     Tiny ImageNet's ``val_0``) gets tag 2 and a 62-bit blake2b hash; the string
-    is kept beside the hash so that it can be given back. Two different names
+    is kept beside the hash so that it can be given back. Where such names repeat
+    across the class folders of one tree (ImageNet-R, ImageNet-Sketch), ingest
+    makes them path-qualified, ``n01440764/art_0``. Hugging Face ``imagenet-1k``
+    names (``ILSVRC2012_val_00000001_n01751748.JPEG``) stand for the official id. Two different names
     with the same hash raise :class:`~imagenet_versions.errors.ManifestError`
     (within a manifest on construction, across two manifests in a diff).
 
