@@ -457,6 +457,8 @@ def ingest_path(
     if claimed is not None and classes is not None:
         have = set(classes)
         outside = tuple(w for w in m.classes if w not in have)
+    elif claimed is not None:
+        f.notes.append(f"the categories of {claimed} are not known: the wnids were not checked against them")
     report = IngestReport(
         source=str(path),
         layout=f.layout,

@@ -344,7 +344,7 @@ def ingest_user_version(
     old = _read_record(folder).splits if (folder / _RECORD).is_file() else {}
     splits = {k: v.to_dict() for k, v in old.items()}
     splits[split] = UserSplit(
-        split, len(m), len(m.classes), m.unlabelled_count, str(path), report.layout, digest
+        split, len(m), len(m.classes), m.unlabelled_count, os.path.abspath(path), report.layout, digest
     ).to_dict()
     doc = {"schema": SCHEMA, "name": name, "copy_of": vid, "splits": dict(sorted(splits.items()))}
     _atomic_write(folder / _RECORD, (json.dumps(doc, indent=1, sort_keys=True) + "\n").encode("utf-8"))
