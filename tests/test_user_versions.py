@@ -338,3 +338,23 @@ def test_load_manifest_accepts_aliases_and_lists_splits() -> None:
     with pytest.raises(iv.ManifestError, match="splits: val"):
         iv.load_manifest("in1k", "train")
     assert _registry._index()["manifests"]
+
+
+def test_a_failed_store_leaves_nothing_registered(
+    tmp_path: Path, data_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from imagenet_versions.manifests import _storage
+
+    lst = tmp_path / "l.txt"
+    lst.write_text("n01440764_1.JPEG\n")
+
+    def full_disk(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(_storage, "write_manifest", full_disk)
+    with pytest.raises(iv.ManifestError, match="cannot store user version 'mine'.*No space left"):
+        ingest_user_version(lst, name="mine", copy_of="ilsvrc2012", split="val")
+    assert not (data_root / "versions" / "mine").exists()
+    (data_root / "versions" / "half").mkdir(parents=True)  # a folder without a record is not a version
+    assert user_versions() == ()
+    assert "half" not in {v.id for v in iv.versions()}

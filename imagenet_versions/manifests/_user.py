@@ -207,6 +207,8 @@ def user_versions() -> tuple[UserVersion, ...]:
             continue
         if NAME_RE.fullmatch(entry.name) is None or ".." in entry.name:
             raise _fail(entry / _RECORD, "a folder with an invalid user-version name")
+        if not (entry / _RECORD).exists():
+            continue  # not (yet) registered: ingest writes the record last
         out.append(_read_record(entry))
     return tuple(out)
 
@@ -313,7 +315,6 @@ def ingest_user_version(
             and ``allow_empty`` is False.
     """
     from imagenet_versions.manifests._ingest import ingest_path
-    from imagenet_versions.manifests._storage import write_manifest
 
     check_name(name, "user-version name")
     check_name(split, "split")
@@ -337,18 +338,30 @@ def ingest_user_version(
         )
         raise ManifestError(msg)
     folder = _folder(name)
+    fresh = not folder.exists()
+    try:
+        _store(folder, m, vid, split, os.path.abspath(path), report.layout)
+    except OSError as exc:
+        if fresh and folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
+        msg = f"cannot store user version {name!r} in {str(folder)!r}: {exc.strerror or exc}"
+        raise ManifestError(msg) from exc
+    return IngestResult(_read_record(folder), split, m, report)
+
+
+def _store(folder: Path, m: Manifest, copy_of: str, split: str, source: str, layout: str) -> None:
+    """Write the split's manifest, then the record that registers it (atomically, in that order)."""
+    from imagenet_versions.manifests._storage import write_manifest
+
     folder.mkdir(parents=True, exist_ok=True)
-    target = user_manifest_path(name, split)
+    target = folder / f"{split}.npz"
     write_manifest(m, target)
     digest = hashlib.sha256(target.read_bytes()).hexdigest()
     old = _read_record(folder).splits if (folder / _RECORD).is_file() else {}
     splits = {k: v.to_dict() for k, v in old.items()}
-    splits[split] = UserSplit(
-        split, len(m), len(m.classes), m.unlabelled_count, os.path.abspath(path), report.layout, digest
-    ).to_dict()
-    doc = {"schema": SCHEMA, "name": name, "copy_of": vid, "splits": dict(sorted(splits.items()))}
+    splits[split] = UserSplit(split, len(m), len(m.classes), m.unlabelled_count, source, layout, digest).to_dict()
+    doc = {"schema": SCHEMA, "name": folder.name, "copy_of": copy_of, "splits": dict(sorted(splits.items()))}
     _atomic_write(folder / _RECORD, (json.dumps(doc, indent=1, sort_keys=True) + "\n").encode("utf-8"))
-    return IngestResult(_read_record(folder), split, m, report)
 
 
 _MERGED: dict[tuple[int, tuple[tuple[str, int, int], ...]], Catalog] = {}
