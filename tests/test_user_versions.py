@@ -352,7 +352,7 @@ def test_a_failed_store_leaves_nothing_registered(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(_storage, "write_manifest", full_disk)
-    with pytest.raises(iv.ManifestError, match="cannot store user version 'mine'.*No space left"):
+    with pytest.raises(iv.ManifestError, match=r"cannot store user version 'mine'.*No space left"):
         ingest_user_version(lst, name="mine", copy_of="ilsvrc2012", split="val")
     assert not (data_root / "versions" / "mine").exists()
     (data_root / "versions" / "half").mkdir(parents=True)  # a folder without a record is not a version
