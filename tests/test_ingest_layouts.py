@@ -334,3 +334,29 @@ def test_every_ordered_pair_of_shipped_manifests_diffs() -> None:
         for (va, sa), (vb, sb) in itertools.permutations(shipped, 2):
             img = iv.diff(va, vb, images=True, split=sa, split_b=sb).images
             assert img.to_dict()["a"]["version"] == va
+
+
+def test_file_names_with_control_characters_or_bad_bytes_are_errors(tmp_path: Path) -> None:
+    root = tmp_path / "train"
+    _touch(root, "n01440764/n01440764_1.JPEG")
+    (root / "n01440764" / "evil\x1b[31m.JPEG").write_bytes(b"")
+    with pytest.raises(ManifestError, match="control character in the file name"):
+        ingest_path(root)
+    (root / "n01440764" / "evil\x1b[31m.JPEG").unlink()
+    (root / os.fsdecode(b"n01440764") / os.fsdecode(b"caf\xe9.JPEG")).write_bytes(b"")
+    with pytest.raises(ManifestError, match="not a UTF-8 file name"):
+        ingest_path(root)
+    tar = tmp_path / "t.tar"
+    with tarfile.open(tar, "w") as tf:
+        _add(tf, "n01440764/a\nb.JPEG", b"x")
+    with pytest.raises(ManifestError, match="control character"):
+        ingest_path(tar)
+
+
+def test_csv_ids_with_line_ends_and_api_ids_that_are_not_utf8(tmp_path: Path) -> None:
+    c = tmp_path / "l.csv"
+    c.write_text('file,label\n"a\nb.JPEG",n01440764\n')
+    with pytest.raises(ManifestError, match=r"l\.csv, line 3: a line end in the id"):
+        M.ingest_csv(c, label_column="label")
+    with pytest.raises(ManifestError, match="not valid UTF-8"):
+        M.Manifest.from_ids(["caf\udce9.JPEG"])

@@ -7,6 +7,8 @@ import re
 
 import numpy as np
 
+from imagenet_versions.errors import ManifestError
+
 FORMAT_VERSION = 1
 
 _U64 = np.uint64
@@ -72,7 +74,12 @@ def candidate_ids(item: str) -> tuple[str, ...]:
 
 
 def _hash62(name: str) -> int:
-    h = int.from_bytes(hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest(), "big")
+    try:
+        raw = name.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        msg = f"id {name[:80]!r} is not valid UTF-8 text"
+        raise ManifestError(msg) from exc
+    h = int.from_bytes(hashlib.blake2b(raw, digest_size=8).digest(), "big")
     return (_TAG_HASH << 62) | (h & _HASH_MASK)
 
 

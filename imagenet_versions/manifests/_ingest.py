@@ -116,8 +116,8 @@ def ingest_csv(
                 if where is not None and not where(row):
                     continue
                 name = row[idc].strip()
-                if not name:
-                    msg = f"{path}, line {line}: empty id"
+                if not name or "\n" in name or "\r" in name:
+                    msg = f"{path}, line {line}: {'a line end in the id' if name else 'empty id'}"
                     raise ManifestError(msg)
                 ids.append(name)
                 if label_column is not None:
@@ -254,10 +254,26 @@ def _is_index_tree(files: Sequence[tuple[str, ...]]) -> bool:
     return bool(files) and all(len(f) >= 2 and f[-2].isascii() and f[-2].isdigit() for f in files)
 
 
+def _check_names(files: Sequence[tuple[str, ...]], source: str) -> None:
+    """File names become ids: they must be UTF-8 and free of control characters."""
+    for f in files:
+        name = "/".join(f)
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            shown = name.encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace")
+            msg = f"{source}: {shown[:200]!r} is not a UTF-8 file name"
+            raise ManifestError(msg) from exc
+        if _BAD_CHAR.search(name) or "\r" in name or "\n" in name:
+            msg = f"{source}: control character in the file name {name[:200]!r}"
+            raise ManifestError(msg)
+
+
 def _ids_and_labels(
     files: Sequence[tuple[str, ...]], classes: Sequence[str] | None, findings: Findings, source: str
 ) -> tuple[list[str], list[str | None]]:
     """Ids (stems, path-qualified where file names repeat across class folders) and labels."""
+    _check_names(files, source)
     if _is_index_tree(files):
         findings.layout = "index-folders"
         order = tuple(classes) if classes is not None else _ilsvrc_classes()
