@@ -275,6 +275,109 @@ threads); repeated inside one warm process the two are level. Python sets
 are 12-15x slower than either.
 """
 
+
+def _import_from(root: str) -> Any:
+    """``imagenet_versions.manifests`` from the source tree ``root`` (this tree or an older one)."""
+    sys.path.insert(0, root)
+    from imagenet_versions import manifests as M
+
+    assert Path(M.__file__).resolve().is_relative_to(Path(root).resolve()), M.__file__
+    return M
+
+
+def run_cmp_ingest(root: str) -> dict[str, Any]:
+    """Ingest both lists once in this fresh process: wall and CPU seconds."""
+    M = _import_from(root)
+    t, c = time.perf_counter(), time.process_time()
+    a = M.ingest_text(A_TXT, progress=False)
+    b = M.ingest_text(B_TXT, progress=False)
+    return {"wall": time.perf_counter() - t, "cpu": time.process_time() - c, "n": len(a) + len(b)}
+
+
+def run_cmp_ingest_warm(root: str) -> dict[str, Any]:
+    """Ingest the 14.2 M-line fall11 list after one untimed ingest of winter21 in the same
+    process (imports, thread pool, page cache and numpy warm): wall and CPU seconds."""
+    M = _import_from(root)
+    M.ingest_text(B_TXT, progress=False)
+    t, c = time.perf_counter(), time.process_time()
+    a = M.ingest_text(A_TXT, progress=False)
+    return {"wall": time.perf_counter() - t, "cpu": time.process_time() - c, "n": len(a)}
+
+
+def run_cmp_diff(root: str) -> dict[str, Any]:
+    """Warm diff of the two ``.npz`` written by the `ours` step: median of 7 after one untimed call."""
+    M = _import_from(root)
+    a, b = M.read_manifest(WORK / "fall11.npz"), M.read_manifest(WORK / "winter21.npz")
+    M.diff_manifests(a, b)
+    walls, cpus = [], []
+    for _ in range(7):
+        t, c = time.perf_counter(), time.process_time()
+        d = M.diff_manifests(a, b)
+        walls.append(time.perf_counter() - t)
+        cpus.append(time.process_time() - c)
+    return {"wall": statistics.median(walls), "cpu": statistics.median(cpus), "common": d.common_count}
+
+
+def _rev() -> str:
+    sys.path.insert(0, str(HERE))
+    from _results import git_rev
+
+    return git_rev()
+
+
+def compare(previous: Path, rounds: int) -> None:
+    """This tree against ``previous`` (an older source tree), in alternating fresh processes."""
+    if not (WORK / "fall11.npz").exists():
+        subprocess.run([sys.executable, __file__, "--step", "ours", "--repeat", "1"], check=True, capture_output=True)
+    roots = {"previous": str(previous.resolve()), "this": str(HERE.parent)}
+    steps = ("ingest", "ingest_warm", "diff")
+    out: dict[str, dict[str, list[dict[str, Any]]]] = {s: {k: [] for k in roots} for s in steps}
+    for step in steps:
+        for _ in range(rounds):
+            for who, root in roots.items():
+                res = subprocess.run(
+                    [sys.executable, __file__, "--step", f"cmp_{step}", "--root", root],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                out[step][who].append(json.loads(res.stdout.strip().splitlines()[-1]))
+                print(step, who, out[step][who][-1], file=sys.stderr, flush=True)
+    (WORK / "compare.json").write_text(json.dumps({"previous": str(previous), "results": out}, indent=1))
+    rows = []
+    for step, what in (
+        ("ingest", "ingest of both lists (14.2 M + 13.1 M lines), fresh process"),
+        ("ingest_warm", "ingest of the 14.2 M-line list, warm process"),
+        ("diff", "warm diff"),
+    ):
+        cells = []
+        for who in roots:
+            w = statistics.median(r["wall"] for r in out[step][who])
+            c = statistics.median(r["cpu"] for r in out[step][who])
+            cells.append((w, c))
+        (pw, pc), (tw, tc) = cells
+        rows.append(f"| {what} | {fmt_s(pw)} / {fmt_s(pc)} | {fmt_s(tw)} / {fmt_s(tc)} | {pc / tc:.2f}x |")
+    load = os.getloadavg()
+    body = "\n".join(
+        [
+            f"## Manifests before and after issue 8 (`bench_manifests.py --compare`, {rounds} rounds)",
+            "",
+            f"This tree ({_rev()}) against the previous source tree `{previous.name}`, on the same",
+            "SYNTHETIC lists, each timing in its own fresh process, the two trees alternating so that both see",
+            "the same load. Median wall / CPU seconds (CPU = `time.process_time()`, both threads: the fairer",
+            f"measure on a shared machine; load average at the end {load[0]:.1f} on {os.cpu_count()} cores).",
+            "",
+            "| step | previous (wall / CPU) | this tree (wall / CPU) | CPU ratio previous/this |",
+            "|---|---|---|---|",
+            *rows,
+        ]
+    )
+    sys.path.insert(0, str(HERE))
+    from _results import write_section
+
+    write_section("manifests-compare", body)
+
+
 STEPS = {
     "ours": run_ours,
     "ours_diff": run_ours_diff,
@@ -477,9 +580,19 @@ def _write(text: str) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--step", choices=sorted(STEPS))
+    ap.add_argument("--step", choices=sorted([*STEPS, "cmp_ingest", "cmp_ingest_warm", "cmp_diff"]))
     ap.add_argument("--report-only", action="store_true", help="rewrite RESULTS.md from _work/results.json")
+    ap.add_argument("--compare", metavar="DIR", type=Path, help="time this tree against an older source tree")
+    ap.add_argument("--rounds", type=int, default=5, help="--compare: alternating rounds (default 5)")
+    ap.add_argument("--root", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    cmp_steps = {"cmp_ingest": run_cmp_ingest, "cmp_ingest_warm": run_cmp_ingest_warm, "cmp_diff": run_cmp_diff}
+    if args.step in cmp_steps:
+        print(json.dumps(cmp_steps[args.step](args.root)))
+        return
+    if args.compare:
+        compare(args.compare, args.rounds)
+        return
     if args.step:
         print(json.dumps(STEPS[args.step](args.repeat)))
         return

@@ -29,7 +29,7 @@ from imagenet_versions.audit import (
     trace_all,
     unsafe_versions,
 )
-from imagenet_versions.catalog import Catalog, Derivation, Disagreement, Version
+from imagenet_versions.catalog import Catalog, Derivation, Disagreement, Version, catalog_or_default
 from imagenet_versions.cite import Citation, cite
 from imagenet_versions.diff import CategoryDiff, Event, LabelMap, VersionDiff, diff, label_map
 from imagenet_versions.errors import (
@@ -43,6 +43,7 @@ from imagenet_versions.errors import (
     LabelListError,
     LineageError,
     ManifestError,
+    ManifestWarning,
     RenderError,
     SiteError,
     UnknownCheckpointError,
@@ -67,6 +68,7 @@ from imagenet_versions.lineage import (
     verify,
 )
 from imagenet_versions.operations import (
+    Copy,
     Extend,
     Filter,
     Operation,
@@ -102,6 +104,7 @@ __all__ = [
     "CategoryDiff",
     "Checkpoint",
     "Citation",
+    "Copy",
     "Derivation",
     "Disagreement",
     "DownloadError",
@@ -112,6 +115,7 @@ __all__ = [
     "IdSet",
     "Identification",
     "ImageDiff",
+    "IngestReport",
     "IntegrityError",
     "LabelListError",
     "LabelMap",
@@ -119,6 +123,7 @@ __all__ = [
     "LineageError",
     "Manifest",
     "ManifestError",
+    "ManifestWarning",
     "Mismatch",
     "Operation",
     "Recollect",
@@ -202,23 +207,23 @@ __all__ = [
 
 
 def versions() -> list[Version]:
-    """Every version of the shipped catalog, in catalog order."""
-    return list(Catalog.default())
+    """Every version of the shipped catalog, in catalog order, then the user versions."""
+    return list(catalog_or_default(None))
 
 
 def get(version: str) -> Version:
     """The :class:`Version` for an id or alias (``"in1k"``, ``"ILSVRC-2012"``, ...)."""
-    return Catalog.default().get(version)
+    return catalog_or_default(None).get(version)
 
 
 def resolve(version: str) -> str:
     """The canonical id for an id or alias."""
-    return Catalog.default().resolve(version)
+    return catalog_or_default(None).resolve(version)
 
 
 def categories(version: str) -> tuple[str, ...]:
     """A version's categories (wnids) in label-index order."""
-    return Catalog.default().categories(version)
+    return catalog_or_default(None).categories(version)
 
 
 def lineage() -> "networkx.DiGraph":  # type: ignore[name-defined]  # noqa: F821, UP037
@@ -232,6 +237,7 @@ _MANIFEST_NAMES = frozenset(
     {
         "IdSet",
         "ImageDiff",
+        "IngestReport",
         "Manifest",
         "available_manifests",
         "diff_by_category_filter",

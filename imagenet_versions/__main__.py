@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn, TypeVar
 
-from imagenet_versions.catalog import Catalog
+from imagenet_versions.catalog import Catalog, catalog_or_default
 from imagenet_versions.errors import Error
 from imagenet_versions.flags import withheld_labels
 
@@ -533,32 +533,83 @@ def cmd_subtree(cat: Catalog, args: argparse.Namespace) -> int:
 
 
 def cmd_manifest(cat: Catalog, args: argparse.Namespace) -> int:
-    from imagenet_versions import images
+    action: Callable[[Catalog, argparse.Namespace], int] = {
+        "ingest": _manifest_ingest,
+        "list": _manifest_list,
+        "remove": _manifest_remove,
+    }[args.manifest_command]
+    return action(cat, args)
 
-    if args.manifest_command == "ingest":
-        m = images.ingest(args.path, version=args.version, split=args.split, catalog=cat, progress=not args.json)
-        doc = {
-            "version": m.version,
-            "split": m.split,
-            "images": len(m),
-            "classes": len(m.classes),
-            "unlabelled": m.unlabelled_count,
-            "stored": str(images.user_manifest_path(m.version, m.split)),
-        }
-        if args.json:
-            _emit_json(doc)
-        else:
-            print(
-                f"{doc['version']}/{doc['split']}: {doc['images']:,} images in {doc['classes']:,} classes "
-                f"({doc['unlabelled']:,} without a label), stored at {doc['stored']}"
-            )
-        return 0
-    vids = [cat.resolve(args.version)] if args.version else [v.id for v in cat]
-    rows = [(vid, split, origin) for vid in vids for split, origin in images.manifests_of(vid, catalog=cat).items()]
+
+def _manifest_ingest(cat: Catalog, args: argparse.Namespace) -> int:
+    import warnings
+
+    from imagenet_versions.manifests._user import ingest_user_version
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = ingest_user_version(
+            args.path,
+            name=args.name,
+            copy_of=args.copy_of,
+            split=args.split,
+            label_column=args.label_column,
+            allow_empty=args.allow_empty,
+            replace=args.replace,
+            progress=False if args.json else None,
+        )
+    for w in caught:
+        sys.stderr.write(f"{PROG}: warning: {' '.join(str(w.message).split())}\n")
     if args.json:
-        _emit_json([{"version": v, "split": sp, "origin": o} for v, sp, o in rows])
+        _emit_json(res.to_dict())
+        return 0
+    r = res.report
+    print(
+        f"{res.user_version.name}: user copy of {res.user_version.copy_of}/{res.split}: {r.images:,} images "
+        f"in {r.classes:,} classes ({r.unlabelled:,} without a label), {r.layout} layout"
+    )
+    print(f"  stored in {res.user_version.folder}")
+    for line in (*r.problems, *r.notes):
+        print(f"  note: {line}")
+    if r.qualified:
+        print(f"  note: {r.qualified:,} ids are path-qualified (file names repeat across class folders)")
+    return 0
+
+
+def _manifest_list(cat: Catalog, args: argparse.Namespace) -> int:
+    from imagenet_versions.manifests._images import manifests_of
+    from imagenet_versions.manifests._user import user_versions
+
+    vids = [cat.resolve(args.version)] if args.version else [v.id for v in cat]
+    rows = [(vid, split, origin) for vid in vids for split, origin in manifests_of(vid, catalog=cat).items()]
+    users = [u for u in user_versions() if not args.version or u.name in vids]
+    if args.json:
+        _emit_json(
+            {
+                "schema": "imagenet-versions/manifest-list@1",
+                "manifests": [{"version": v, "split": sp, "origin": o} for v, sp, o in rows],
+                "user_versions": [u.to_dict() for u in users],
+            }
+        )
+        return 0
+    print(_table(rows, ("version", "split", "manifest")))
+    if users:
+        print()
+        urows = [
+            (u.name, u.copy_of, s.split, f"{s.images:,}", s.layout, s.source) for u in users for s in u.splits.values()
+        ]
+        print(_table(urows, ("user version", "copy of", "split", "images", "layout", "source")))
+    return 0
+
+
+def _manifest_remove(cat: Catalog, args: argparse.Namespace) -> int:
+    from imagenet_versions.manifests._user import remove_user_version
+
+    uv = remove_user_version(args.name)
+    if args.json:
+        _emit_json({"schema": "imagenet-versions/manifest-remove@1", "removed": uv.to_dict()})
     else:
-        print(_table(rows, ("version", "split", "manifest")))
+        print(f"removed user version {uv.name} (copy of {uv.copy_of}; splits: {', '.join(uv.splits)})")
     return 0
 
 
@@ -806,15 +857,30 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--verbose", action="store_true", help="also list the edges that keep it")
     s.set_defaults(func=cmd_trace)
 
-    s = sub.add_parser("manifest", help="image manifests: list them, or ingest your own copy")
+    s = sub.add_parser("manifest", help="image manifests: list them; ingest or remove your own copy")
     msub = s.add_subparsers(dest="manifest_command", required=True, metavar="ACTION", parser_class=_Parser)
-    m = msub.add_parser("ingest", parents=[common], help="read a list, CSV, directory tree or tar listing")
+    m = msub.add_parser(
+        "ingest",
+        parents=[common],
+        help="register your copy (a list, CSV, directory tree or tar) as a user version",
+        description=(
+            "Read PATH and register it as the user version NAME, a copy of VERSION's SPLIT, in the user data "
+            "folder ($IMAGENET_VERSIONS_DATA). Compare it with `diff VERSION NAME --images --split SPLIT`."
+        ),
+    )
     m.add_argument("path", metavar="PATH")
-    m.add_argument("--version", required=True, metavar="ID")
-    m.add_argument("--split", required=True, metavar="S")
+    m.add_argument("--as", dest="name", required=True, metavar="NAME", help="name of the user version")
+    m.add_argument("--copy-of", required=True, metavar="VERSION", help="the catalog version it claims to copy")
+    m.add_argument("--split", required=True, metavar="SPLIT")
+    m.add_argument("--label-column", metavar="COL", help="CSV only: the column holding the label")
+    m.add_argument("--allow-empty", action="store_true", help="register a copy with zero images")
+    m.add_argument("--replace", action="store_true", help="replace this split of an existing user version")
     m.set_defaults(func=cmd_manifest)
     m = msub.add_parser("list", parents=[common], help="which splits of which versions have a manifest")
     m.add_argument("version", metavar="ID", nargs="?")
+    m.set_defaults(func=cmd_manifest)
+    m = msub.add_parser("remove", parents=[common], help="remove a user version")
+    m.add_argument("name", metavar="NAME")
     m.set_defaults(func=cmd_manifest)
 
     s = sub.add_parser("flags", parents=[common], help="list the flag sources with citation and licence")
@@ -902,7 +968,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if as_json:  # nothing reaches stdout unless the command succeeds
         sys.stdout = buffer
     try:
-        code = int(args.func(Catalog.default(), args))
+        code = int(args.func(catalog_or_default(None), args))
         if as_json:
             real_stdout.write(buffer.getvalue())
         return code

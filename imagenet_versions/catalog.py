@@ -231,6 +231,20 @@ class Catalog:
                 raise CatalogError(msg)
         return cat
 
+    def with_versions(
+        self, versions: tuple[Version, ...], edges: tuple[Derivation, ...], *, source: str
+    ) -> Catalog:
+        """A new catalog: this one plus ``versions`` and their ``edges`` (how user
+        versions join the shipped catalog). Ids already here are refused."""
+        for v in versions:
+            if v.id in self:
+                msg = f"{source}: version {v.id!r} is already a catalog id or alias"
+                raise CatalogError(msg)
+        merged = {**self._versions, **{v.id: v for v in versions}}
+        new = Catalog(merged, self._edges + edges, root=self._root, source=source)
+        new._categories.update(self._categories)  # what is already read stays read
+        return new
+
     # ---------------------------------------------------------------- lookup
 
     def __iter__(self) -> Iterator[Version]:
@@ -644,5 +658,14 @@ def default_catalog() -> Catalog:
 
 
 def catalog_or_default(catalog: Catalog | None) -> Catalog:
-    """``catalog``, or the shipped catalog when it is ``None`` (the ``catalog=`` argument of every query)."""
-    return catalog if catalog is not None else Catalog.default()
+    """``catalog``, or the shipped catalog when it is ``None`` (the ``catalog=`` argument of every query).
+
+    The default is the shipped catalog plus the user versions registered in the user
+    data folder (``imagenet-versions manifest ingest --as NAME``); with none registered
+    it is :meth:`Catalog.default` itself.
+    """
+    if catalog is not None:
+        return catalog
+    from imagenet_versions.manifests._user import with_user_versions
+
+    return with_user_versions(Catalog.default())

@@ -20,6 +20,7 @@ __all__ = [
     "LabelListError",
     "LineageError",
     "ManifestError",
+    "ManifestWarning",
     "RenderError",
     "SiteError",
 
@@ -210,5 +211,12 @@ class UnknownCheckpointError(Error, LookupError):
 class LabelListError(Error, ValueError):
     """A label list given to :func:`~imagenet_versions.identify` is empty, too long,
     not text, or malformed; the message says which entry (and, for a file, which line)."""
+
+    __module__ = "imagenet_versions"
+
+
+class ManifestWarning(UserWarning):
+    """An ingest left something out that the user should know about (a folder or
+    file that could not be read); the ingest report lists each one."""
 
     __module__ = "imagenet_versions"

@@ -22,6 +22,7 @@ from attrs import field, frozen
 from imagenet_versions._types import frozen_mapping, json_ready
 
 __all__ = [
+    "Copy",
     "Extend",
     "Filter",
     "Operation",
@@ -248,6 +249,23 @@ class Recollect(Operation):
         return f"recollect: {self.source}" if self.source else "recollect"
 
 
+@frozen
+class Copy(Operation):
+    """A user's own copy of a version (``manifest ingest --copy-of``): it claims the
+    parent's categories and, for ``split``, its images; an image diff against the
+    parent says how far the claim holds. ``source`` is what was ingested.
+    """
+
+    kind: ClassVar[str] = "copy"
+    split: str = ""
+    source: str = ""
+    level: Level = field(default="images", kw_only=True)
+
+    def describe(self) -> str:
+        what = f"user copy of the {self.split} split" if self.split else "user copy"
+        return f"{what} ({self.source})" if self.source else what
+
+
 OPERATION_TYPES: dict[str, type[Operation]] = {
-    cls.kind: cls for cls in (Subset, Filter, Relabel, Reindex, Extend, Transform, Recollect)
+    cls.kind: cls for cls in (Subset, Filter, Relabel, Reindex, Extend, Transform, Recollect, Copy)
 }

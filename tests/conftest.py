@@ -16,6 +16,14 @@ def cache_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return cache
 
 
+@pytest.fixture(autouse=True)
+def data_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own empty user data folder (where user versions live)."""
+    data = tmp_path / "user-data"
+    monkeypatch.setenv("IMAGENET_VERSIONS_DATA", str(data))
+    return data
+
+
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass

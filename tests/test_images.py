@@ -57,7 +57,7 @@ def test_unknown_images_say_so_and_state_what_the_categories_imply() -> None:
     assert "every image of the 2,674 removed classes is gone" in doc["implied"]
 
 
-def test_users_own_manifest_makes_the_fall11_filter_answerable(tmp_path: Path) -> None:
+def test_users_own_copy_is_a_child_of_the_version_it_claims(tmp_path: Path, data_root: Path) -> None:
     # A user's copy of part of fall11 (real wnids): two images of a class the
     # winter21 filter removes (n10513938) and three of a kept class.
     lst = tmp_path / "fall11.txt"
@@ -65,22 +65,24 @@ def test_users_own_manifest_makes_the_fall11_filter_answerable(tmp_path: Path) -
         "n10513938_1.JPEG n10513938\nn10513938_2.JPEG n10513938\n"
         "n01440764_10.JPEG n01440764\nn01440764_11.JPEG n01440764\nn01440764_12.JPEG n01440764\n"
     )
-    m = images.ingest(lst, version="fall11", split="train")
-    assert (m.version, len(m)) == ("imagenet-fall11", 5)
-    assert images.manifests_of("imagenet-fall11") == {"train": "user"}
-    d = iv.diff("imagenet-fall11", "imagenet-winter21", images=True, split="train").images
-    assert d.method == "category-filter"
-    assert (d.removed_count, d.common_count) == (2, 3)
-    assert sorted(d.removed.to_list()) == ["n10513938_1", "n10513938_2"]
+    res = images.ingest(lst, name="my-fall11", copy_of="fall11", split="train")
+    assert (res.manifest.version, len(res.manifest)) == ("my-fall11", 5)
+    assert res.user_version.copy_of == "imagenet-fall11"
+    assert images.manifests_of("my-fall11") == {"train": "user"}
+    assert images.manifests_of("imagenet-fall11") == {}  # the catalog version is untouched
+    g = iv.lineage_graph()
+    assert g.edges["imagenet-fall11", "my-fall11"]["derivation"].op == "copy"
+    d = iv.diff("imagenet-fall11", "my-fall11", images=True, split="train")
+    assert isinstance(d.images, images.UnknownImages)  # fall11 has no manifest of its own
+    assert (data_root / "versions" / "my-fall11" / "train.npz").is_file()
 
 
-def test_malformed_user_list_names_file_and_line(tmp_path: Path, cache_root: Path) -> None:
+def test_malformed_user_list_names_file_and_line(tmp_path: Path, data_root: Path) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_text("n01440764_10.JPEG n01440764\nn01440764_11.JPEG n0144 extra words\n")
     with pytest.raises(iv.ManifestError, match=r"bad.txt.*line 2"):
-        images.ingest(bad, version="ilsvrc2012", split="train")
-    user_dir = cache_root / "manifests" / "user"
-    assert not user_dir.exists() or list(user_dir.iterdir()) == []
+        images.ingest(bad, name="mine", copy_of="ilsvrc2012", split="train")
+    assert not (data_root / "versions" / "mine").exists()
 
 
 def test_cli_diff_images_json(capsys: pytest.CaptureFixture[str]) -> None:
@@ -95,15 +97,27 @@ def test_cli_diff_images_json(capsys: pytest.CaptureFixture[str]) -> None:
     )
 
 
-def test_cli_manifest_ingest_and_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_manifest_ingest_list_and_remove(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     tree = tmp_path / "train" / "n01440764"
     tree.mkdir(parents=True)
     for n in (1, 2, 3):
         (tree / f"n01440764_{n}.JPEG").write_bytes(b"")
-    assert main(["manifest", "ingest", str(tmp_path / "train"), "--version", "in1k", "--split", "train", "--json"]) == 0
+    argv = ["manifest", "ingest", str(tmp_path / "train"), "--as", "mine", "--copy-of", "in1k", "--split", "train"]
+    assert main([*argv, "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert (doc["version"], doc["split"], doc["images"], doc["classes"]) == ("ilsvrc2012", "train", 3, 1)
-    assert main(["manifest", "list", "ilsvrc2012", "--json"]) == 0
-    rows = json.loads(capsys.readouterr().out)
-    assert {"version": "ilsvrc2012", "split": "train", "origin": "user"} in rows
-    assert {"version": "ilsvrc2012", "split": "val", "origin": "shipped"} in rows
+    assert doc["schema"] == "imagenet-versions/ingest@1"
+    assert (doc["name"], doc["copy_of"], doc["split"]) == ("mine", "ilsvrc2012", "train")
+    assert (doc["report"]["images"], doc["report"]["classes"], doc["report"]["layout"]) == (3, 1, "class-folders")
+    assert main(["manifest", "list", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert listed["schema"] == "imagenet-versions/manifest-list@1"
+    assert {"version": "mine", "split": "train", "origin": "user"} in listed["manifests"]
+    assert {"version": "ilsvrc2012", "split": "val", "origin": "shipped"} in listed["manifests"]
+    assert not any(r["version"] == "ilsvrc2012" and r["split"] == "train" for r in listed["manifests"])
+    assert [u["name"] for u in listed["user_versions"]] == ["mine"]
+    assert main(["list", "--json"]) == 0
+    assert any(v["id"] == "mine" and v["parents"] == ["ilsvrc2012"] for v in json.loads(capsys.readouterr().out))
+    assert main(["manifest", "remove", "mine"]) == 0
+    assert "removed user version mine" in capsys.readouterr().out
+    assert main(["manifest", "list", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["user_versions"] == []

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 import tarfile
@@ -15,8 +17,12 @@ import pytest
 from imagenet_versions import manifests as M
 from imagenet_versions._fetch import sha256_file
 from imagenet_versions.errors import IntegrityError, ManifestError
+from imagenet_versions.manifests import _registry
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "sources"
+SHARED = Path(
+    os.environ.get("IMAGENET_VERSIONS_SOURCES")
+    or Path(__file__).resolve().parents[1].parent / "shared" / "data" / "sources"
+)
 needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared mirror not present")
 
 
@@ -67,7 +73,7 @@ def test_available_manifests_cover_the_brief() -> None:
 
 
 def test_shipped_files_match_index_sha256() -> None:
-    root = Path(M.__file__).parent / "data" / "manifests"
+    root = Path(M.__file__).parents[1] / "data" / "manifests"
     index = json.loads((root / "index.json").read_text())
     for e in index["manifests"]:
         if "file" in e:
@@ -288,7 +294,7 @@ def test_from_ids_multilabel_and_none() -> None:
 def test_duplicate_and_collision_are_errors(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ManifestError, match="duplicate id 'n01440764_1'"):
         M.Manifest.from_ids(["n01440764_1.JPEG", "x/n01440764_1"])
-    monkeypatch.setattr(M, "_hash62", lambda name: (2 << 62) | 5)
+    monkeypatch.setattr(M._codec, "_hash62", lambda name: (2 << 62) | 5)
     with pytest.raises(ManifestError, match="hash collision between ids 'foo' and 'bar'"):
         M.Manifest.from_ids(["foo", "bar"])
     a = M.Manifest.from_ids(["foo"])
@@ -488,12 +494,12 @@ def test_on_demand_multilabel(local_http: tuple[str, Path], monkeypatch: pytest.
     base, served = local_http
     src = SHARED / "imagenet2012-multilabel" / "flaws_multilabel.csv"
     (served / "multilabel.csv").write_bytes(src.read_bytes())
-    index = M._index()
+    index = copy.deepcopy(_registry._index())
     for e in index["manifests"]:
         if e["version"] == "imagenet2012-multilabel":
             e["url"] = f"{base}/multilabel.csv"
-    monkeypatch.setattr(M, "_index", lambda: index)
-    monkeypatch.setattr(M, "_LOADED", {})
+    monkeypatch.setattr(_registry, "_index", lambda: index)
+    monkeypatch.setattr(_registry, "_LOADED", {})
     ml = M.load_manifest("imagenet2012-multilabel", "val")
     assert len(ml) == 20_000
     assert ml.multilabel
@@ -515,7 +521,7 @@ def test_tiny_imagenet_parser() -> None:
 
 def test_ingest_text_many_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # small chunks: classes straddle chunk seams, lines in tar-listing (string) order
-    monkeypatch.setattr(M, "_CHUNK", 4096)
+    monkeypatch.setattr(M._text, "_CHUNK", 4096)
     rng = np.random.default_rng(0)
     ids, labels = [], []
     for w in (1440764, 1443537, 1484850, 1491361):
@@ -539,7 +545,7 @@ def test_ingest_text_many_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         M.ingest_text(p)
 
 
-_MIRROR = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "sources"
+_MIRROR = SHARED
 
 
 @pytest.mark.skipif(not _MIRROR.is_dir(), reason=f"source mirror not found at {_MIRROR}")

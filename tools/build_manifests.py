@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from imagenet_versions import manifests as M  # noqa: E402
+from imagenet_versions.manifests._ingest import _label_from_path  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _provenance as provenance  # noqa: E402
@@ -199,7 +200,7 @@ def build(src: Sources) -> tuple[list[tuple[M.Manifest, list[str], str]], list[d
     # Dedup list: train/val/test paths removed by Jain, Cretu et al.
     rel = "imagenet-dedup-facefree/duplicate_images.json"
     paths = json.loads(src.path(rel).read_text())["duplicate_images"]
-    labs = [M._label_from_path(p.split("/")) for p in paths]
+    labs = [_label_from_path(p.split("/")) for p in paths]
     m = M.Manifest.from_ids(paths, labs, version="imagenet-dedup-facefree", split="duplicates", source=rel)
     out.append((m, [rel], "dedup"))
 
