@@ -231,9 +231,7 @@ class Catalog:
                 raise CatalogError(msg)
         return cat
 
-    def with_versions(
-        self, versions: tuple[Version, ...], edges: tuple[Derivation, ...], *, source: str
-    ) -> Catalog:
+    def with_versions(self, versions: tuple[Version, ...], edges: tuple[Derivation, ...], *, source: str) -> Catalog:
         """A new catalog: this one plus ``versions`` and their ``edges`` (how user
         versions join the shipped catalog). Ids already here are refused."""
         for v in versions:

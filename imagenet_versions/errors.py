@@ -23,7 +23,6 @@ __all__ = [
     "ManifestWarning",
     "RenderError",
     "SiteError",
-
     "UnknownCheckpointError",
     "UnknownClassError",
     "UnknownFlagError",

@@ -31,7 +31,9 @@ def test_every_shipped_data_file_has_a_matching_record():
 
 
 def test_curated_record_is_current():
-    r = subprocess.run([sys.executable, str(ROOT / "tools" / "record_curated.py"), "--check"], capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "record_curated.py"), "--check"], capture_output=True, text=True
+    )
     assert r.returncode == 0, r.stderr
 
 
