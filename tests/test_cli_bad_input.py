@@ -74,7 +74,6 @@ def _assert_clean_failure(code: int, out: str, err: str, *, as_json: bool) -> No
 @pytest.mark.parametrize("command", list(COMMANDS))
 def test_bad_argument(
     capsys: pytest.CaptureFixture[str],
-    request: pytest.FixtureRequest,
     tmp_path: Path,
     cache_root: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -84,10 +83,6 @@ def test_bad_argument(
     cwd = tmp_path / "a" / "b"
     cwd.mkdir(parents=True)
     monkeypatch.chdir(cwd)  # "../../x" would land in tmp_path
-    if (command, kind) == ("diff-split", "unknown-id"):
-        # images.py/manifests.py (the ingest side of issue 8) report an unknown split as
-        # "images unknown"; the issue asks for an error listing the splits that exist
-        request.applymarker(pytest.mark.xfail(reason="unknown split: fixed on the ingest branch", strict=False))
     argv = [KINDS[kind] if a == "X" else a for a in COMMANDS[command]]
     code, out, err = _run(capsys, argv)
     _assert_clean_failure(code, out, err, as_json=False)

@@ -203,7 +203,7 @@ def test_version_page(site: Path) -> None:
     assert m is not None
     croissant = json.loads(m.group(1))
     assert croissant == json.loads(json.dumps(iv.to_croissant("ilsvrc2012")))
-    assert re.search(r'<pre id="bibtex">@\w+\{\w+,\n', text)
+    assert re.search(r'<pre id="bibtex">@misc\{imagenet-versions:ilsvrc2012,\n', text)
     assert "Russakovsky" in text  # the citation
     assert "<code>in1k</code>" in text.lower() or "<code>imagenet-1k</code>" in text.lower()  # aliases
     assert "Label orders" in text and "Image manifests" in text and "<code>val</code>" in text
