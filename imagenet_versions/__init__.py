@@ -57,6 +57,7 @@ from imagenet_versions.lineage import (
     derivation_path,
     descendants,
     lineage_graph,
+    to_networkx,
     verify,
 )
 from imagenet_versions.operations import (
@@ -146,6 +147,7 @@ __all__ = [
     "to_croissant",
     "to_dot",
     "to_mermaid",
+    "to_networkx",
     "to_prov",
     "trace",
     "trace_all",

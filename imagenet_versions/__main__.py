@@ -13,9 +13,9 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn, TypeVar
 
+from imagenet_versions._withhold import policy
 from imagenet_versions.catalog import Catalog
 from imagenet_versions.errors import Error
-from imagenet_versions.flags import withheld_labels
 
 PROG = "imagenet-versions"
 T = TypeVar("T")
@@ -28,9 +28,17 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
+SCHEMA = "imagenet-versions/{}@1"
+
+
 def _emit_json(doc: Any) -> None:
     json.dump(doc, sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
+
+
+def _emit(shape: str, doc: dict[str, Any]) -> None:
+    """Print one ``--json`` document: an object whose first key, ``schema``, names its shape."""
+    _emit_json({"schema": SCHEMA.format(shape), **doc})
 
 
 def _table(rows: Sequence[Sequence[Any]], header: Sequence[str]) -> str:
@@ -60,12 +68,7 @@ def _fmt(n: int | None) -> str:
 
 
 def _namer(cat: Catalog, show_offensive: bool) -> Callable[[str], str]:
-    hidden = set() if show_offensive else withheld_labels()
-
-    def name(w: str) -> str:
-        return "[label withheld: offensive]" if w in hidden else cat.name_of(w)
-
-    return name
+    return policy(show_offensive).namer(cat)
 
 
 # ---------------------------------------------------------------- subcommands
@@ -90,7 +93,7 @@ def cmd_list(cat: Catalog, args: argparse.Namespace) -> int:
         )
         rows.append((v.id, _fmt(n), v.category_status, ", ".join(parents) or "-", v.name))
     if args.json:
-        _emit_json(docs)
+        _emit("list", {"versions": docs})
     else:
         print(_table(rows, ("id", "classes", "categories", "parents", "name")))
     return 0
@@ -102,15 +105,7 @@ def cmd_show(cat: Catalog, args: argparse.Namespace) -> int:
     parents = [e.to_dict() for e in cat.parents(v.id)]
     children = [e.child for e in cat.edges if e.parent == v.id]
     doc = {
-        "id": v.id,
-        "name": v.name,
-        "aliases": list(v.aliases),
-        "year": v.year,
-        "citation": v.citation,
-        "homepage": v.homepage,
-        "licence": v.licence,
-        "category_status": v.category_status,
-        "categories_source": v.categories_source,
+        **v.to_dict(),
         "categories": list(cats) if cats is not None else None,
         "counts": {
             "categories": len(cats) if cats is not None else None,
@@ -119,16 +114,11 @@ def cmd_show(cat: Catalog, args: argparse.Namespace) -> int:
             "images": dict(v.images),
             "images_source": v.images_source,
         },
-        "notes": list(v.notes),
-        "disagreements": [
-            {"what": d.what, "values": [{"value": x, "source": s} for x, s in d.values], "note": d.note}
-            for d in v.disagreements
-        ],
         "parents": parents,
         "children": children,
     }
     if args.json:
-        _emit_json(doc)
+        _emit("version", doc)
         return 0
     name = _namer(cat, args.show_offensive)
     print(f"{v.id}: {v.name}")
@@ -182,7 +172,7 @@ def cmd_diff(cat: Catalog, args: argparse.Namespace) -> int:
 
     d = diff(args.a, args.b, images=args.images, split=args.split, split_b=args.split_b, catalog=cat)
     if args.json:
-        _emit_json(d.to_dict())
+        _emit("diff", d.to_dict())
         return 0
     c = d.categories
     name = _namer(cat, args.show_offensive)
@@ -241,7 +231,7 @@ def cmd_label_map(cat: Catalog, args: argparse.Namespace) -> int:
 
     m = label_map(args.a, args.b, catalog=cat)
     if args.json:
-        _emit_json(m.to_dict())
+        _emit("label-map", m.to_dict())
         return 0
     ca = cat.categories(m.a)
     name = _namer(cat, args.show_offensive)
@@ -273,14 +263,12 @@ def cmd_lineage(cat: Catalog, args: argparse.Namespace) -> int:
 
     scope = _scope(args)
     if args.json:
+        import networkx as nx
+
+        from imagenet_versions.lineage import to_networkx
+
         ids = select_versions(args.version, scope=scope, to=args.to, catalog=cat)
-        keep = set(ids)
-        _emit_json(
-            {
-                "nodes": ids,
-                "edges": [e.to_dict() for e in cat.edges if e.parent in keep and e.child in keep],
-            }
-        )
+        _emit("lineage", nx.node_link_data(to_networkx(cat).subgraph(ids), edges="edges"))
         return 0
     marked = args.mark or None
     if args.render:
@@ -332,22 +320,7 @@ def cmd_verify(cat: Catalog, args: argparse.Namespace) -> int:
     ms = verify(cat)
     checked = sum(1 for e in cat.edges if cat.get(e.child).category_status in ("published", "reconstructed"))
     if args.json:
-        _emit_json(
-            {
-                "edges_checked": checked,
-                "mismatches": [
-                    {
-                        "from": m.parent,
-                        "to": m.child,
-                        "kind": m.kind,
-                        "wnid": m.wnid,
-                        "documented": m.documented,
-                        "note": m.note,
-                    }
-                    for m in ms
-                ],
-            }
-        )
+        _emit("verify", {"edges_checked": checked, "mismatches": [m.to_dict() for m in ms]})
     else:
         print(f"checked {checked} edges whose child has a published list: {len(ms)} mismatch(es)")
         for m in ms:
@@ -362,9 +335,25 @@ def cmd_survivors(cat: Catalog, args: argparse.Namespace) -> int:
 
     users = [load_user_flags(p) for p in args.user_flags]
     urls = dict(u.split("=", 1) for u in args.source_url)
-    report = survivors(args.version, args.flag or DEFAULT_FLAGS, user=users, urls=urls, catalog=cat)
+    report = survivors(
+        args.version,
+        args.flag or DEFAULT_FLAGS,
+        user=users,
+        urls=urls,
+        catalog=cat,
+        show_offensive=args.show_offensive,
+    )
     if args.json:
-        _emit_json(report.to_list())
+        _emit(
+            "survivors",
+            {
+                "version": report.version,
+                "flags": list(report.flags),
+                "num_classes": report.num_classes,
+                "counts": report.counts(),
+                "survivors": report.to_list(),
+            },
+        )
         return 0
     counts = ", ".join(f"{n:,} {f}" for f, n in report.counts().items())
     print(
@@ -387,10 +376,18 @@ def cmd_survivors(cat: Catalog, args: argparse.Namespace) -> int:
 def cmd_trace(cat: Catalog, args: argparse.Namespace) -> int:
     from imagenet_versions.audit import trace, trace_all
 
-    traces = trace_all(args.query, catalog=cat) if args.all else [trace(args.query, catalog=cat)]
+    show = args.show_offensive
+    traces = (
+        trace_all(args.query, catalog=cat, show_offensive=show)
+        if args.all
+        else [trace(args.query, catalog=cat, show_offensive=show)]
+    )
     if args.json:
         docs = [t.to_dict() for t in traces]
-        _emit_json(docs if args.all else docs[0])
+        if args.all:
+            _emit("traces", {"traces": docs})
+        else:
+            _emit("trace", docs[0])
         return 0
     for t in traces:
         print(f"{t.wnid} {t.name}: {t.gloss}")
@@ -417,24 +414,7 @@ def cmd_flags(cat: Catalog, args: argparse.Namespace) -> int:
 
     srcs = flag_sources()
     if args.json:
-        _emit_json(
-            {
-                "default": list(DEFAULT_FLAGS),
-                "sources": [
-                    {
-                        "name": s.name,
-                        "flags": list(s.flags),
-                        "description": s.description,
-                        "citation": s.citation,
-                        "licence": s.licence,
-                        "url": s.url,
-                        "shipped": s.shipped,
-                        "sha256": s.sha256,
-                    }
-                    for s in srcs
-                ],
-            }
-        )
+        _emit("flags", {"default": list(DEFAULT_FLAGS), "sources": [s.to_dict() for s in srcs]})
         return 0
     print(f"default (unsafe) flags: {', '.join(DEFAULT_FLAGS)}")
     for s in srcs:
@@ -450,9 +430,9 @@ def cmd_flags(cat: Catalog, args: argparse.Namespace) -> int:
 def cmd_subtree(cat: Catalog, args: argparse.Namespace) -> int:
     from imagenet_versions.audit import subtree
 
-    st = subtree(args.root, args.version, catalog=cat)
+    st = subtree(args.root, args.version, catalog=cat, show_offensive=args.show_offensive)
     if args.json:
-        _emit_json(st.to_dict())
+        _emit("subtree", st.to_dict())
         return 0
     print(f"{st.root} ({st.name}) in {st.version}: {len(st.present):,} of {len(st.members):,} synsets of the subtree")
     name = _namer(cat, args.show_offensive)
@@ -476,7 +456,7 @@ def cmd_manifest(cat: Catalog, args: argparse.Namespace) -> int:
             "stored": str(images.user_manifest_path(m.version, m.split)),
         }
         if args.json:
-            _emit_json(doc)
+            _emit("manifest-ingest", doc)
         else:
             print(
                 f"{doc['version']}/{doc['split']}: {doc['images']:,} images in {doc['classes']:,} classes "
@@ -486,7 +466,7 @@ def cmd_manifest(cat: Catalog, args: argparse.Namespace) -> int:
     vids = [cat.resolve(args.version)] if args.version else [v.id for v in cat]
     rows = [(vid, split, origin) for vid in vids for split, origin in images.manifests_of(vid, catalog=cat).items()]
     if args.json:
-        _emit_json([{"version": v, "split": sp, "origin": o} for v, sp, o in rows])
+        _emit("manifests", {"manifests": [{"version": v, "split": sp, "origin": o} for v, sp, o in rows]})
     else:
         print(_table(rows, ("version", "split", "manifest")))
     return 0
@@ -498,14 +478,15 @@ def cmd_manifest(cat: Catalog, args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--json", action="store_true", help="print one JSON document")
-    shown = argparse.ArgumentParser(add_help=False)
-    shown.add_argument("--limit", type=int, default=20, help="rows to show per list (default 20)")
-    shown.add_argument("--all", action="store_true", help="show every row")
-    shown.add_argument(
+    offensive = argparse.ArgumentParser(add_help=False)
+    offensive.add_argument(
         "--show-offensive",
         action="store_true",
-        help="print labels that Yang et al. 2020 found offensive (withheld by default)",
+        help="show labels that Yang et al. 2020 found offensive or WordNet 3.0 marks derogatory (withheld by default)",
     )
+    shown = argparse.ArgumentParser(add_help=False, parents=[offensive])
+    shown.add_argument("--limit", type=int, default=20, help="rows to show per list (default 20)")
+    shown.add_argument("--all", action="store_true", help="show every row")
 
     p = _Parser(prog=PROG, description="The ImageNet family as a lineage graph.")
     p.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
@@ -560,7 +541,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser(
         "export",
-        parents=[select],
+        parents=[select, offensive],
         help="Croissant 1.1 JSON-LD of one version, or W3C PROV-JSON of the lineage",
         description=(
             "export croissant ID: Croissant 1.1 JSON-LD metadata of one version. "
@@ -571,11 +552,6 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("kind", choices=("croissant", "prov"))
     s.add_argument("version", metavar="ID", nargs="?")
     s.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
-    s.add_argument(
-        "--show-offensive",
-        action="store_true",
-        help="croissant: include class names that Yang et al. 2020 found offensive (withheld by default)",
-    )
     s.add_argument(
         "--dataset-version",
         metavar="X.Y.Z",
@@ -597,7 +573,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.set_defaults(func=cmd_survivors)
 
-    s = sub.add_parser("trace", parents=[common], help="where a class lives and dies across the family")
+    s = sub.add_parser("trace", parents=[common, offensive], help="where a class lives and dies across the family")
     s.add_argument("query", metavar="WNID_OR_LEMMA")
     s.add_argument("--all", action="store_true", help="trace every synset a lemma names (JSON: an array)")
     s.add_argument("--verbose", action="store_true", help="also list the edges that keep it")

@@ -23,6 +23,7 @@ from attrs import field, frozen
 
 from imagenet_versions import flags as _flags
 from imagenet_versions import wordnet
+from imagenet_versions._withhold import policy
 from imagenet_versions.catalog import Catalog, catalog_or_default
 from imagenet_versions.diff import Event, edge_events
 from imagenet_versions.errors import AmbiguousLemmaError, CategoriesUnknownError, UnknownSynsetError
@@ -196,6 +197,7 @@ def survivors(
     user: Any = None,
     urls: Mapping[str, str] | None = None,
     catalog: Catalog | None = None,
+    show_offensive: bool = False,
 ) -> SurvivorReport:
     """The flagged classes present in ``version``.
 
@@ -208,6 +210,9 @@ def survivors(
         user: :class:`~imagenet_versions.flags.UserFlags` (or several) from
             :func:`~imagenet_versions.flags.load_user_flags`; their flags may be named in ``flags``.
         urls: flag-source name -> mirror URL for on-demand sources.
+        show_offensive: keep the names (and marked lemmas) of the synsets whose
+            labels are withheld by default (:mod:`imagenet_versions._withhold`);
+            by default they read ``[label withheld: offensive]``.
 
     Raises:
         CategoriesUnknownError: the version's categories are not known, so no
@@ -234,7 +239,7 @@ def survivors(
         out.append(
             Survivor(w, _name(cat, w), fl, _evidence(w, fl, users, urls), members[w], tuple(removals.get(w, ())))
         )
-    return SurvivorReport(vid, flag_names, tuple(out), len(members))
+    return policy(show_offensive).survivors(SurvivorReport(vid, flag_names, tuple(out), len(members)))
 
 
 def unsafe_versions(flags: Iterable[str] = _flags.DEFAULT_FLAGS, *, catalog: Catalog | None = None) -> frozenset[str]:
@@ -337,17 +342,20 @@ def _resolve_one(query: str) -> str:
     return wnids[0]
 
 
-def trace_all(query: str, *, catalog: Catalog | None = None) -> list[Trace]:
+def trace_all(query: str, *, catalog: Catalog | None = None, show_offensive: bool = False) -> list[Trace]:
     """:func:`trace` every synset that ``query`` (a wnid or a lemma) names."""
-    return [_trace(w, catalog_or_default(catalog)) for w in _resolve_lemma(query)]
+    cat = catalog_or_default(catalog)
+    return [policy(show_offensive).trace(_trace(w, cat)) for w in _resolve_lemma(query)]
 
 
-def trace(query: str, *, catalog: Catalog | None = None) -> Trace:
+def trace(query: str, *, catalog: Catalog | None = None, show_offensive: bool = False) -> Trace:
     """In which versions a class is present, absent or unknown, and which edge did what to it.
 
     Args:
-        query: a wnid (``"n10513938"``) or a lemma (``"redneck"``; case, spaces and
+        query: a wnid (``"n10513938"``) or a lemma (``"teddy bear"``; case, spaces and
             underscores do not matter).
+        show_offensive: keep the name and gloss of a synset whose label is
+            withheld by default (:mod:`imagenet_versions._withhold`).
 
     Raises:
         AmbiguousLemmaError: the lemma names several synsets; the message lists
@@ -358,7 +366,7 @@ def trace(query: str, *, catalog: Catalog | None = None) -> Trace:
     >>> "imagenet-fall11" in t.present_in, "imagenet-winter21" in t.absent_from
     (True, True)
     """
-    return _trace(_resolve_one(query), catalog_or_default(catalog))
+    return policy(show_offensive).trace(_trace(_resolve_one(query), catalog_or_default(catalog)))
 
 
 def _trace(wnid: str, cat: Catalog) -> Trace:
@@ -446,7 +454,7 @@ class Subtree:
         }
 
 
-def subtree(root: str, version: str, *, catalog: Catalog | None = None) -> Subtree:
+def subtree(root: str, version: str, *, catalog: Catalog | None = None, show_offensive: bool = False) -> Subtree:
     """The synsets of ``root``'s subtree (root included) that ``version`` holds.
 
     ``root`` is a wnid or an unambiguous lemma; the subtree is ImageNet's is-a
@@ -464,4 +472,4 @@ def subtree(root: str, version: str, *, catalog: Catalog | None = None) -> Subtr
     members = frozenset({r} | wordnet.descendants(r))
     have = member_classes(vid, catalog=cat)
     present = tuple(w for w in have if w in members)
-    return Subtree(r, wordnet.synset(r).name.replace("_", " "), vid, members, present)
+    return policy(show_offensive).subtree(Subtree(r, wordnet.synset(r).name.replace("_", " "), vid, members, present))

@@ -53,6 +53,10 @@ class Disagreement:
     values: tuple[tuple[Any, str], ...]  # (value, source)
     note: str = ""
 
+    def to_dict(self) -> dict[str, Any]:
+        """``{"what", "values": [{"value", "source"}], "note"}``, ready for :func:`json.dump`."""
+        return {"what": self.what, "values": [{"value": x, "source": s} for x, s in self.values], "note": self.note}
+
 
 @frozen
 class Version:
@@ -81,6 +85,26 @@ class Version:
     def __repr__(self) -> str:
         n = f"{self.num_categories:,}" if self.num_categories is not None else "?"
         return f"<Version {self.id!r}: {self.name}, {n} classes, {self.category_status}>"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every field as plain JSON values, in declaration order (the ``version@1`` shape)."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "aliases": list(self.aliases),
+            "year": self.year,
+            "citation": self.citation,
+            "homepage": self.homepage,
+            "licence": self.licence,
+            "category_status": self.category_status,
+            "categories_source": self.categories_source,
+            "num_categories": self.num_categories,
+            "num_categories_source": self.num_categories_source,
+            "images": dict(self.images),
+            "images_source": self.images_source,
+            "notes": list(self.notes),
+            "disagreements": [d.to_dict() for d in self.disagreements],
+        }
 
 
 @frozen

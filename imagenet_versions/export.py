@@ -15,16 +15,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from imagenet_versions._withhold import WITHHELD, policy
 from imagenet_versions.catalog import Catalog, Derivation, Version, catalog_or_default
 from imagenet_versions.errors import CategoriesUnknownError
-from imagenet_versions.flags import withheld_labels
 from imagenet_versions.render import Scope, edge_label, select_versions
 
 __all__ = ["CROISSANT_CONFORMS_TO", "URN_PREFIX", "to_croissant", "to_prov"]
 
 URN_PREFIX = "urn:imagenet-versions:"
 CROISSANT_CONFORMS_TO = "http://mlcommons.org/croissant/1.1"
-WITHHELD = "[label withheld: offensive]"
 
 # The JSON-LD context mlcroissant 1.1 writes (Appendix 1 of the Croissant 1.1
 # spec, with https://schema.org/ as mlcroissant uses it), plus PROV-O and two
@@ -200,7 +199,7 @@ def to_croissant(
         doc["prov:wasDerivedFrom"] = derived[0] if len(derived) == 1 else derived
         doc["prov:wasGeneratedBy"] = acts[0] if len(acts) == 1 else acts
     if cats is not None:
-        hidden = set() if show_offensive else withheld_labels()
+        name = policy(show_offensive).namer(cat)
         doc["recordSet"] = [
             {
                 "@type": "cr:RecordSet",
@@ -232,7 +231,7 @@ def to_croissant(
                         "@id": "classes/name",
                         "name": "name",
                         "description": "The synset's lemmas"
-                        + ("" if show_offensive else f"; '{WITHHELD}' for labels Yang et al. 2020 found offensive")
+                        + ("" if show_offensive else f"; '{WITHHELD}' where the audits found the label offensive")
                         + ".",
                         "dataType": "sc:Text",
                     },
@@ -241,7 +240,7 @@ def to_croissant(
                     {
                         "classes/label_index": i,
                         "classes/wnid": w,
-                        "classes/name": WITHHELD if w in hidden else cat.name_of(w),
+                        "classes/name": name(w),
                     }
                     for i, w in enumerate(cats)
                 ],

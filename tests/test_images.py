@@ -102,8 +102,9 @@ def test_cli_manifest_ingest_and_list(tmp_path: Path, capsys: pytest.CaptureFixt
         (tree / f"n01440764_{n}.JPEG").write_bytes(b"")
     assert main(["manifest", "ingest", str(tmp_path / "train"), "--version", "in1k", "--split", "train", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
+    assert doc["schema"] == "imagenet-versions/manifest-ingest@1"
     assert (doc["version"], doc["split"], doc["images"], doc["classes"]) == ("ilsvrc2012", "train", 3, 1)
     assert main(["manifest", "list", "ilsvrc2012", "--json"]) == 0
-    rows = json.loads(capsys.readouterr().out)
+    rows = json.loads(capsys.readouterr().out)["manifests"]
     assert {"version": "ilsvrc2012", "split": "train", "origin": "user"} in rows
     assert {"version": "ilsvrc2012", "split": "val", "origin": "shipped"} in rows
