@@ -263,7 +263,10 @@ def to_prov(
     edge is an ``activity`` (``iv:derive/<parent>/<child>``) with its operation
     kinds and parameters, linked by ``used`` (the parent), ``wasGeneratedBy``
     (the child) and a qualified ``wasDerivedFrom`` naming the activity, the
-    generation and the usage.
+    generation and the usage. Each relation is also given unqualified (a record
+    with a blank id, ``_:der1``), so that the RDF form (``prov``'s
+    ``serialize(format="rdf")``) carries the plain ``prov:wasDerivedFrom``,
+    ``prov:used`` and ``prov:wasGeneratedBy`` triples as well as the qualified ones.
     """
     cat = catalog_or_default(catalog)
     ids = select_versions(version, scope=scope, to=to, catalog=cat)
@@ -302,6 +305,7 @@ def to_prov(
             if val:
                 attrs[f"iv:{key}"] = val
         doc["entity"][f"iv:{vid}"] = attrs
+    n = 0
     for e in cat.edges:
         if e.parent not in keep or e.child not in keep:
             continue
@@ -327,4 +331,11 @@ def to_prov(
             "prov:generation": gen,
             "prov:usage": use,
         }
+        # the same relations unqualified (records without an id): PROV-O's plain
+        # prov:used / prov:wasGeneratedBy / prov:wasDerivedFrom triples, which a
+        # SPARQL query over the RDF finds without walking the qualified nodes
+        n += 1
+        doc["used"][f"_:use{n}"] = {"prov:activity": act, "prov:entity": f"iv:{e.parent}"}
+        doc["wasGeneratedBy"][f"_:gen{n}"] = {"prov:entity": f"iv:{e.child}", "prov:activity": act}
+        doc["wasDerivedFrom"][f"_:der{n}"] = {"prov:generatedEntity": f"iv:{e.child}", "prov:usedEntity": f"iv:{e.parent}"}
     return {k: v for k, v in doc.items() if v}

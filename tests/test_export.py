@@ -158,12 +158,36 @@ def test_prov_reads_back_with_every_node_and_edge(version: str | None, scope: st
             local(r.get_attribute("prov:activity").pop()),
         )
         for r in records(pdoc, prov_model.ProvDerivation)
+        if r.get_attribute("prov:activity")
     }
     assert derivations == {(e.parent, e.child, f"derive/{e.parent}/{e.child}") for e in edges}
     used = {(local(r.args[0]), local(r.args[1])) for r in records(pdoc, prov_model.ProvUsage)}
     assert used == {(f"derive/{e.parent}/{e.child}", e.parent) for e in edges}
     generated = {(local(r.args[0]), local(r.args[1])) for r in records(pdoc, prov_model.ProvGeneration)}
     assert generated == {(e.child, f"derive/{e.parent}/{e.child}") for e in edges}
+
+
+@pytest.mark.parametrize(("version", "scope"), [(None, "both"), ("imagenet-a", "ancestors")])
+def test_sparql_over_the_prov_turtle_finds_every_derivation(version: str | None, scope: str) -> None:
+    rdflib = pytest.importorskip("rdflib", reason="rdflib is missing: it comes with the test group (uv sync)")
+    turtle = read_prov(to_prov(version, scope=scope)).serialize(format="rdf", rdf_format="turtle")
+    g = rdflib.Graph().parse(data=turtle, format="turtle")
+    keep = set(select_versions(version, scope=scope))
+    edges = {(e.parent, e.child) for e in iv.Catalog.default().edges if e.parent in keep and e.child in keep}
+    assert edges
+
+    def pairs(query: str) -> set[tuple[str, str]]:
+        prefix = "PREFIX prov: <http://www.w3.org/ns/prov#>\n"
+        return {(str(a).removeprefix(URN_PREFIX), str(b).removeprefix(URN_PREFIX)) for a, b in g.query(prefix + query)}
+
+    assert pairs("SELECT ?p ?c WHERE { ?c prov:wasDerivedFrom ?p }") == edges
+    used = pairs("SELECT ?p ?act WHERE { ?act prov:used ?p }")
+    assert used == {(p, f"derive/{p}/{c}") for p, c in edges}
+    generated = pairs("SELECT ?c ?act WHERE { ?c prov:wasGeneratedBy ?act }")
+    assert generated == {(c, f"derive/{p}/{c}") for p, c in edges}
+    # the qualified form is still there, with its activity
+    qualified = pairs("SELECT ?p ?act WHERE { ?c prov:qualifiedDerivation [ prov:entity ?p ; prov:hadActivity ?act ] }")
+    assert qualified == {(p, f"derive/{p}/{c}") for p, c in edges}
 
 
 def test_prov_attributes_are_the_catalog_s() -> None:
