@@ -11,11 +11,14 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from imagenet_versions._withhold import policy
 from imagenet_versions.catalog import Catalog
 from imagenet_versions.errors import Error
+
+if TYPE_CHECKING:
+    from imagenet_versions.render import Scope
 
 PROG = "imagenet-versions"
 T = TypeVar("T")
@@ -249,7 +252,7 @@ def cmd_label_map(cat: Catalog, args: argparse.Namespace) -> int:
     return 0
 
 
-def _scope(args: argparse.Namespace) -> str:
+def _scope(args: argparse.Namespace) -> Scope:
     """The diagram/PROV selection that --ancestors and --descendants ask for."""
     if args.ancestors and not args.descendants:
         return "ancestors"
@@ -277,7 +280,7 @@ def cmd_lineage(cat: Catalog, args: argparse.Namespace) -> int:
         path = render(
             args.render, args.version, scope=scope, to=args.to, catalog=cat, marked=marked, engine=args.engine
         )
-        print(f"wrote {path}")
+        sys.stderr.write(f"wrote {path}\n")
         return 0
     text = to_dot if args.format == "dot" else to_mermaid
     sys.stdout.write(text(args.version, scope=scope, to=args.to, catalog=cat, marked=marked))
@@ -295,7 +298,7 @@ def _write_json(doc: Any, output: str | None) -> int:
     except OSError as exc:
         sys.stderr.write(f"{PROG}: error: cannot write {output!r}: {exc.strerror or exc}\n")
         return 2
-    print(f"wrote {output}")
+    sys.stderr.write(f"wrote {output}\n")
     return 0
 
 
@@ -446,7 +449,7 @@ def cmd_manifest(cat: Catalog, args: argparse.Namespace) -> int:
     from imagenet_versions import images
 
     if args.manifest_command == "ingest":
-        m = images.ingest(args.path, version=args.version, split=args.split, catalog=cat, progress=not args.json)
+        m = images.ingest(args.path, version=args.version, split=args.split, catalog=cat, progress=sys.stderr.isatty())
         doc = {
             "version": m.version,
             "split": m.split,
@@ -476,15 +479,15 @@ def cmd_manifest(cat: Catalog, args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--json", action="store_true", help="print one JSON document")
-    offensive = argparse.ArgumentParser(add_help=False)
+    offensive = _Parser(add_help=False)
     offensive.add_argument(
         "--show-offensive",
         action="store_true",
         help="show labels that Yang et al. 2020 found offensive or WordNet 3.0 marks derogatory (withheld by default)",
     )
-    shown = argparse.ArgumentParser(add_help=False, parents=[offensive])
+    shown = _Parser(add_help=False, parents=[offensive])
     shown.add_argument("--limit", type=int, default=20, help="rows to show per list (default 20)")
     shown.add_argument("--all", action="store_true", help="show every row")
 
@@ -512,7 +515,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("b", metavar="B")
     s.set_defaults(func=cmd_label_map)
 
-    select = argparse.ArgumentParser(add_help=False)
+    select = _Parser(add_help=False)
     select.add_argument("--ancestors", action="store_true", help="only ID and its ancestors")
     select.add_argument("--descendants", action="store_true", help="only ID and its descendants")
     select.add_argument("--to", metavar="B", help="only the path from ID to B")

@@ -12,8 +12,10 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from imagenet_versions.errors import DownloadError, IntegrityError
 
@@ -117,10 +119,13 @@ def fetch(
     return target
 
 
-def _progress(total: int | None, name: str):  # type: ignore[no-untyped-def]
+def _progress(total: int | None, name: str) -> Any:
+    """A tqdm bar on a terminal; ``None`` where stderr is a file or a pipe (logs stay clean)."""
+    if not sys.stderr.isatty():
+        return None
     try:
         from tqdm import tqdm
-    except ImportError:  # pragma: no cover - tqdm comes with nltk
+    except ImportError:  # pragma: no cover - tqdm is a declared dependency
         return None
     return tqdm(total=total, unit="B", unit_scale=True, desc=name, leave=False)
 

@@ -46,7 +46,9 @@ def check_name(name: object, what: str = "name") -> str:
     imagenet_versions.InvalidNameError: invalid name: '../etc'; a name is 1-64 letters, digits, '.', '_', '+' or '-', starting with a letter or digit, without '..'
     """
     if not isinstance(name, str) or NAME_RE.fullmatch(name) is None or ".." in name:
-        shown = name if isinstance(name, str) and len(name) <= 80 else (name[:77] + "..." if isinstance(name, str) else name)
+        shown = name
+        if isinstance(name, str) and len(name) > 80:
+            shown = name[:77] + "..."
         label = what if what != "name" else "name"
         msg = (
             f"invalid {label}: {shown!r}; a {label} is 1-64 letters, digits, '.', '_', '+' or '-', "

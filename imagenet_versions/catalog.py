@@ -12,7 +12,7 @@ import difflib
 import functools
 import re
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal
@@ -45,6 +45,11 @@ def normalize(name: str) -> str:
     return re.sub(r"[^a-z0-9%]", "", name.lower())
 
 
+def _strs(items: Iterable[str]) -> tuple[str, ...]:
+    """attrs converter to a tuple (typed: mypy's attrs plugin cannot bind a generic converter)."""
+    return tuple(items)
+
+
 @frozen
 class Disagreement:
     """Two or more sources that state different values for the same fact."""
@@ -58,6 +63,14 @@ class Disagreement:
         return {"what": self.what, "values": [{"value": x, "source": s} for x, s in self.values], "note": self.note}
 
 
+def _disagreements(items: Iterable[Disagreement]) -> tuple[Disagreement, ...]:
+    return tuple(items)
+
+
+def _ops(items: Iterable[Operation]) -> tuple[Operation, ...]:
+    return tuple(items)
+
+
 @frozen
 class Version:
     """One member of the ImageNet family.
@@ -68,7 +81,7 @@ class Version:
 
     id: str
     name: str
-    aliases: tuple[str, ...] = field(default=(), converter=tuple)
+    aliases: tuple[str, ...] = field(default=(), converter=_strs)
     year: int | None = None
     citation: str = ""
     homepage: str = ""
@@ -79,8 +92,8 @@ class Version:
     num_categories_source: str = ""
     images: Mapping[str, int] = field(factory=dict, converter=dict, hash=False)
     images_source: str = ""
-    notes: tuple[str, ...] = field(default=(), converter=tuple)
-    disagreements: tuple[Disagreement, ...] = field(default=(), converter=tuple)
+    notes: tuple[str, ...] = field(default=(), converter=_strs)
+    disagreements: tuple[Disagreement, ...] = field(default=(), converter=_disagreements)
 
     def __repr__(self) -> str:
         n = f"{self.num_categories:,}" if self.num_categories is not None else "?"
@@ -119,7 +132,7 @@ class Derivation:
 
     parent: str
     child: str
-    ops: tuple[Operation, ...] = field(converter=tuple)
+    ops: tuple[Operation, ...] = field(converter=_ops)
     split: str | None = None
     evidence: str = ""
     known_mismatches: Mapping[str, str] = field(factory=dict, converter=dict, hash=False)

@@ -370,6 +370,35 @@ def _classes(cat: Catalog, v: Version, cats: tuple[str, ...], show_offensive: bo
     }
 
 
+def _prov_entity(cat: Catalog, vid: str) -> dict[str, Any]:
+    """The PROV-JSON attributes of one version."""
+    v = cat.get(vid)
+    cats = _categories(cat, vid)
+    attrs: dict[str, Any] = {
+        "prov:type": {"$": "schema:Dataset", "type": "prov:QUALIFIED_NAME"},
+        "prov:label": v.name,
+        "iv:id": v.id,
+        "iv:category_status": v.category_status,
+    }
+    if cats is not None:
+        attrs["iv:num_categories"] = len(cats)
+    if v.num_categories is not None:
+        attrs["iv:num_categories_declared"] = v.num_categories
+        attrs["iv:num_categories_declared_source"] = v.num_categories_source
+    if v.categories_source:
+        attrs["iv:categories_source"] = v.categories_source
+    for split, count in v.images.items():
+        attrs[f"iv:images_{split}"] = count
+    if v.images_source:
+        attrs["iv:images_source"] = v.images_source
+    if v.year is not None:
+        attrs["iv:year"] = v.year
+    for key, val in (("citation", v.citation), ("homepage", v.homepage), ("licence", v.licence)):
+        if val:
+            attrs[f"iv:{key}"] = val
+    return attrs
+
+
 def to_prov(
     version: str | None = None,
     *,
@@ -401,31 +430,7 @@ def to_prov(
         "wasDerivedFrom": {},
     }
     for vid in ids:
-        v = cat.get(vid)
-        cats = _categories(cat, vid)
-        attrs: dict[str, Any] = {
-            "prov:type": {"$": "schema:Dataset", "type": "prov:QUALIFIED_NAME"},
-            "prov:label": v.name,
-            "iv:id": v.id,
-            "iv:category_status": v.category_status,
-        }
-        if cats is not None:
-            attrs["iv:num_categories"] = len(cats)
-        if v.num_categories is not None:
-            attrs["iv:num_categories_declared"] = v.num_categories
-            attrs["iv:num_categories_declared_source"] = v.num_categories_source
-        if v.categories_source:
-            attrs["iv:categories_source"] = v.categories_source
-        for split, count in v.images.items():
-            attrs[f"iv:images_{split}"] = count
-        if v.images_source:
-            attrs["iv:images_source"] = v.images_source
-        if v.year is not None:
-            attrs["iv:year"] = v.year
-        for key, val in (("citation", v.citation), ("homepage", v.homepage), ("licence", v.licence)):
-            if val:
-                attrs[f"iv:{key}"] = val
-        doc["entity"][f"iv:{vid}"] = attrs
+        doc["entity"][f"iv:{vid}"] = _prov_entity(cat, vid)
     n = 0
     for e in cat.edges:
         if e.parent not in keep or e.child not in keep:

@@ -317,11 +317,11 @@ def _figure(cat: Catalog, ids: list[str], marks: set[str]) -> Any:
     ax.set_xlim(0, width)
     ax.set_ylim(-height, 0)
     boxes = {}
-    for vid, (x, y) in pos.items():
+    for vid, (px, py) in pos.items():
         m = vid in marks
         boxes[vid] = ax.text(
-            x,
-            y,
+            px,
+            py,
             "\n".join(_node_lines(cat, vid, m)),
             fontsize=7,
             ha="center",

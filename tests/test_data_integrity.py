@@ -31,7 +31,9 @@ def test_every_shipped_data_file_has_a_matching_record():
 
 
 def test_curated_record_is_current():
-    r = subprocess.run([sys.executable, str(ROOT / "tools" / "record_curated.py"), "--check"], capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "record_curated.py"), "--check"], capture_output=True, text=True
+    )
     assert r.returncode == 0, r.stderr
 
 
@@ -45,5 +47,5 @@ def test_a_damaged_file_raises_integrity_error_naming_it(monkeypatch):
 
 
 def test_an_unrecorded_file_is_refused():
-    with pytest.raises(IntegrityError, match="no provenance record|cannot be read"):
+    with pytest.raises(IntegrityError, match=r"no provenance record|cannot be read"):
         _data.read_bytes("no-such-file.txt")

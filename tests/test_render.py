@@ -219,7 +219,8 @@ def test_text_formats_and_bad_format(tmp_path: Path) -> None:
 def test_cli_render(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "a.mmd"
     assert main(["lineage", "imagenet-a", "--ancestors", "--render", str(out), "--mark", "fall11"]) == 0
-    assert capsys.readouterr().out == f"wrote {out}\n"
+    cap = capsys.readouterr()
+    assert (cap.out, cap.err) == ("", f"wrote {out}\n")  # stdout stays for data
     assert out.read_text("utf-8") == rd.to_mermaid("imagenet-a", scope="ancestors", marked=["imagenet-fall11"])
     if DOT is not None or importlib.util.find_spec("matplotlib") is not None:
         svg = tmp_path / "a.svg"
@@ -309,7 +310,9 @@ def test_matplotlib_fallback_labels_do_not_overlap(version: str | None, scope: r
     assert len(boxes) == len(ids) + len(rd._edges(cat, ids))
     fig_box = fig.bbox
     for text, b in boxes:
-        assert fig_box.x0 - 1 <= b.x0 and b.x1 <= fig_box.x1 + 1 and fig_box.y0 - 1 <= b.y0 and b.y1 <= fig_box.y1 + 1, text
+        assert (
+            fig_box.x0 - 1 <= b.x0 and b.x1 <= fig_box.x1 + 1 and fig_box.y0 - 1 <= b.y0 and b.y1 <= fig_box.y1 + 1
+        ), text
     for i, (t1, b1) in enumerate(boxes):
         for t2, b2 in boxes[i + 1 :]:
             assert not b1.overlaps(b2), (t1, t2)
@@ -340,7 +343,15 @@ def test_readme_family_diagram_renders_at_most_1600_px_wide(tmp_path: Path) -> N
     (tmp_path / "family.mmd").write_text(block, "utf-8")
     (tmp_path / "puppeteer.json").write_text(json.dumps({"executablePath": CHROMIUM, "args": ["--no-sandbox"]}))
     r = subprocess.run(
-        [MMDC, "-p", str(tmp_path / "puppeteer.json"), "-i", str(tmp_path / "family.mmd"), "-o", str(tmp_path / "f.svg")],
+        [
+            MMDC,
+            "-p",
+            str(tmp_path / "puppeteer.json"),
+            "-i",
+            str(tmp_path / "family.mmd"),
+            "-o",
+            str(tmp_path / "f.svg"),
+        ],
         capture_output=True,
         text=True,
         timeout=300,

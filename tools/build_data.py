@@ -355,7 +355,7 @@ def breeds(inp: Inputs, wheel: Path | None) -> dict[str, dict[str, object]]:
     return out
 
 
-def build(inp: Inputs, out: Path, robustness_wheel: Path | None) -> dict[str, str]:
+def build(inp: Inputs, out: Path, robustness_wheel: Path | None) -> dict[str, str]:  # noqa: C901  (one linear build recipe)
     files: dict[str, bytes] = {}
 
     def put(rel: str, lines: list[str]) -> None:
