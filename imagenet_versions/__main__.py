@@ -466,12 +466,26 @@ def cmd_manifest(cat: Catalog, args: argparse.Namespace) -> int:
                 f"({doc['unlabelled']:,} without a label), stored at {doc['stored']}"
             )
         return 0
+    if args.manifest_command == "export":
+        return _manifest_export(cat, args)
     vids = [cat.resolve(args.version)] if args.version else [v.id for v in cat]
     rows = [(vid, split, origin) for vid in vids for split, origin in images.manifests_of(vid, catalog=cat).items()]
     if args.json:
         _emit("manifests", {"manifests": [{"version": v, "split": sp, "origin": o} for v, sp, o in rows]})
     else:
         print(_table(rows, ("version", "split", "manifest")))
+    return 0
+
+
+def _manifest_export(cat: Catalog, args: argparse.Namespace) -> int:
+    from imagenet_versions.manifests import load_manifest
+    from imagenet_versions.parquet import to_parquet
+
+    m = load_manifest(cat.resolve(args.version), args.split)
+    path = to_parquet(m, args.output)
+    sys.stderr.write(f"wrote {path}\n")
+    if args.json:
+        _emit("manifest-export", {"version": m.version, "split": m.split, "images": len(m), "path": str(path)})
     return 0
 
 
@@ -588,6 +602,12 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("path", metavar="PATH")
     m.add_argument("--version", required=True, metavar="ID")
     m.add_argument("--split", required=True, metavar="S")
+    m.set_defaults(func=cmd_manifest)
+    m = msub.add_parser("export", parents=[common], help="write a manifest as Parquet (id, label, split, version)")
+    m.add_argument("version", metavar="ID")
+    m.add_argument("--split", required=True, metavar="S")
+    m.add_argument("--format", choices=("parquet",), default="parquet", help="file format (default parquet)")
+    m.add_argument("-o", "--output", required=True, metavar="FILE")
     m.set_defaults(func=cmd_manifest)
     m = msub.add_parser("list", parents=[common], help="which splits of which versions have a manifest")
     m.add_argument("version", metavar="ID", nargs="?")
