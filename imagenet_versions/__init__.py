@@ -164,7 +164,7 @@ def versions() -> list[Version]:
 
 
 def get(version: str) -> Version:
-    """The :class:`Version` for an id or alias (``"in1k"``, ``"ILSVRC-2012"``, ...)."""
+    """The :class:`~imagenet_versions.catalog.Version` for an id or alias (``"in1k"``, ``"ILSVRC-2012"``, ...)."""
     return Catalog.default().get(version)
 
 
@@ -179,7 +179,7 @@ def categories(version: str) -> tuple[str, ...]:
 
 
 def lineage() -> "networkx.DiGraph":  # type: ignore[name-defined]  # noqa: F821, UP037
-    """The frozen networkx graph of the whole family (same as :func:`lineage_graph`)."""
+    """The frozen networkx graph of the whole family (same as :func:`~imagenet_versions.lineage.lineage_graph`)."""
     return lineage_graph()
 
 

@@ -140,7 +140,7 @@ class Derivation:
     @property
     def op(self) -> str:
         """The operation labels of this edge joined by ``+`` (e.g. ``subset+recollect``,
-        ``image-relabel``; see :attr:`Operation.label`)."""
+        ``image-relabel``; see :attr:`~imagenet_versions.operations.Operation.label`)."""
         return "+".join(o.label for o in self.ops)
 
     def describe(self) -> str:

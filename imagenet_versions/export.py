@@ -239,7 +239,7 @@ def to_croissant(
     record per label index (``label_index``, ``wnid``, ``name``) when the
     categories are known, and provenance: ``prov:wasDerivedFrom`` each parent
     and ``prov:wasGeneratedBy`` the derivation activity, whose ``ivOperations``
-    holds each operation's parameters (:meth:`Operation.to_dict`).
+    holds each operation's parameters (:meth:`~imagenet_versions.operations.Operation.to_dict`).
 
     The catalog records no version number for any release, so ``version`` is
     written only when ``dataset_version`` is given (``MAJOR.MINOR.PATCH``, as

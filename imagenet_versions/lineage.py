@@ -51,8 +51,8 @@ def _graph(catalog: Catalog) -> nx.DiGraph:
 def lineage_graph(catalog: Catalog | None = None, *, plain: bool = False) -> nx.DiGraph:
     """The frozen lineage graph.
 
-    Nodes are version ids with a ``version`` attribute (:class:`Version`); edges
-    carry a ``derivation`` attribute (:class:`Derivation`). Changing it raises
+    Nodes are version ids with a ``version`` attribute (:class:`~imagenet_versions.catalog.Version`); edges
+    carry a ``derivation`` attribute (:class:`~imagenet_versions.catalog.Derivation`). Changing it raises
     ``networkx.NetworkXError("Frozen graph can't be modified")``; use ``.copy()``.
 
     With ``plain=True`` every attribute is a plain ``str``, ``int`` or ``bool``

@@ -1,7 +1,7 @@
 """Manifests as Parquet, for engines that join them outside Python (DuckDB, Spark, Polars).
 
 :func:`to_parquet` writes one row per image and label: ``id`` (the image id, as
-:meth:`Manifest.ids` gives it), ``label`` (a wnid; null for an image with no valid
+:meth:`~imagenet_versions.manifests.Manifest.ids` gives it), ``label`` (a wnid; null for an image with no valid
 label; a multi-label image has one row per label), ``split`` and ``version``. The
 file is sorted by ``id`` then ``label``, so two exports join on ``id`` and a label
 set compares with ``list(label ORDER BY label)``.

@@ -191,3 +191,11 @@ def test_the_policy_object() -> None:
 )
 def test_docs_notebooks_and_readme_name_no_withheld_label(path: Path) -> None:
     assert leaked(path.read_text("utf-8")) == [], path
+
+
+def test_the_built_docs_and_executed_notebooks_name_no_withheld_label(docs_html: Path) -> None:
+    pages = sorted(docs_html.rglob("*.html"))
+    assert any("notebooks" in str(p) for p in pages)
+    for page in pages:
+        text = re.sub(r"<[^>]+>", " ", page.read_text("utf-8"))
+        assert leaked(text) == [], page.relative_to(docs_html)
