@@ -64,9 +64,9 @@ def test_label_map_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_lineage_mermaid_and_dot(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "lineage", "imagenet-winter21", "--ancestors")
-    assert code == 0 and out.startswith("flowchart TD")
+    assert code == 0 and out.startswith("flowchart LR")
     assert "imagenet-fall11" in out and "imagenet-21k-p-winter21" not in out
-    assert "filter \u22122,674 classes" in out
+    assert "filter<br/>\u22122,674 classes" in out
     code, out, _ = run(capsys, "lineage", "--format", "dot")
     assert out.startswith("digraph") and out.count(" -> ") == len(iv.Catalog.default().edges) == 38
 
