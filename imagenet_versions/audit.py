@@ -337,7 +337,10 @@ def _resolve_one(query: str) -> str:
     """The one wnid a wnid or lemma names; several raise :class:`AmbiguousLemmaError`."""
     wnids = _resolve_lemma(query)
     if len(wnids) > 1:
-        cands = tuple((w, wordnet.synset(w).name, wordnet.synset(w).gloss) for w in wnids)
+        hide = policy(False)  # an error message never shows a withheld label
+        cands = tuple(
+            (w, hide.label(w, wordnet.synset(w).name), hide.label(w, wordnet.synset(w).gloss)) for w in wnids
+        )
         raise AmbiguousLemmaError(query, cands)
     return wnids[0]
 

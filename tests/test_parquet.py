@@ -76,10 +76,16 @@ def test_json_and_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> 
         ["manifest", "export", "in1k", "--split", "nope", "-o", str(out)],
         ["manifest", "export", "in1k", "--split", "val", "-o", str(tmp_path / "no" / "dir" / "x.parquet")],
         ["manifest", "export", "in1k", "--split", "val", "--format", "csv", "-o", str(out)],
+        ["manifest", "export", "../../etc/passwd", "--split", "val", "-o", str(out)],  # hostile id
+        ["manifest", "export", "", "--split", "val", "-o", str(out)],  # empty id
+        ["manifest", "export", "in1k", "--split", "../val", "-o", str(out)],  # hostile split
+        ["manifest", "export", "in1k", "--split", "val" * 10_000, "-o", str(out)],  # huge split
+        ["manifest", "export", "in1k", "--split", "val", "-o", str(tmp_path)],  # a directory
     ):
         assert main(argv) == 2, argv
         cap = capsys.readouterr()
-        assert cap.out == "" and cap.err.count("\n") == 1 and "Traceback" not in cap.err, argv
+        assert cap.out == "" and cap.err.count("\n") == 1 and "Traceback" not in cap.err, argv[:4]
+    assert not list(tmp_path.glob(".*.tmp"))  # no half-written file left behind
 
 
 def test_missing_pyarrow_says_what_to_install(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -199,3 +199,17 @@ def test_the_built_docs_and_executed_notebooks_name_no_withheld_label(docs_html:
     for page in pages:
         text = re.sub(r"<[^>]+>", " ", page.read_text("utf-8"))
         assert leaked(text) == [], page.relative_to(docs_html)
+
+
+def test_an_ambiguous_lemma_error_withholds_the_candidates_labels(capsys: pytest.CaptureFixture[str]) -> None:
+    # a lemma (read from the data, not typed) that names a withheld synset and a neutral one
+    target = "n09638009"
+    lemma = next(lem for lem in wordnet.synset(target).lemmas if len(wordnet.lookup(lem)) > 1)
+    with pytest.raises(iv.AmbiguousLemmaError) as err:
+        iv.trace(lemma)
+    cands = {w: (name, gloss) for w, name, gloss in err.value.candidates}
+    assert cands[target] == (WITHHELD, WITHHELD)
+    assert any(name != WITHHELD for name, _ in cands.values())
+    assert main(["trace", lemma]) == 2
+    msg = capsys.readouterr().err
+    assert target in msg and WITHHELD in msg and msg.count("\n") == 1
