@@ -338,9 +338,7 @@ def _resolve_one(query: str) -> str:
     wnids = _resolve_lemma(query)
     if len(wnids) > 1:
         hide = policy(False)  # an error message never shows a withheld label
-        cands = tuple(
-            (w, hide.label(w, wordnet.synset(w).name), hide.label(w, wordnet.synset(w).gloss)) for w in wnids
-        )
+        cands = tuple((w, hide.label(w, wordnet.synset(w).name), hide.label(w, wordnet.synset(w).gloss)) for w in wnids)
         raise AmbiguousLemmaError(query, cands)
     return wnids[0]
 
