@@ -179,6 +179,36 @@ def _op_dict(op: Any) -> dict[str, Any]:
     return d
 
 
+def _distribution(v: Version) -> list[dict[str, Any]]:
+    """``cr:FileObject`` entries for the files of ``v`` that can be downloaded, pinned by sha256.
+
+    These are the image lists the package fetches on demand (a URL at a fixed commit
+    and the file's sha256, from the shipped manifest index); the catalog records no
+    checksummed download of any version's images, so none is invented.
+    """
+    from imagenet_versions._data import read_text
+
+    out = []
+    for m in json.loads(read_text("manifests/index.json")).get("manifests", []):
+        if m.get("version") != v.id or not m.get("url") or not m.get("sha256"):
+            continue
+        origin = m.get("origin", {})
+        where = f"{origin.get('repository', '')} at {origin.get('snapshot_commit', '')[:12]}".strip()
+        out.append(
+            {
+                "@type": "cr:FileObject",
+                "@id": f"{m['split']}-image-list",
+                "name": m.get("name") or f"{m['split']}-image-list",
+                "description": f"The ids and labels of the {m['split']} images ({m.get('count', '?')}), "
+                f"as published{' in ' + where if where else ''}. {m.get('note', '')}".strip(),
+                "contentUrl": m["url"],
+                "encodingFormat": "text/csv" if str(m.get("name", "")).endswith(".csv") else "text/plain",
+                "sha256": m["sha256"],
+            }
+        )
+    return out
+
+
 def _rai(cat: Catalog, v: Version) -> dict[str, Any]:
     """Croissant RAI properties: which flagged classes the version still carries, per flag, with sources."""
     from imagenet_versions.audit import survivors
@@ -285,6 +315,9 @@ def to_croissant(
         doc["ivYear"] = v.year
     doc["keywords"] = ["ImageNet", "image classification", f"categories: {v.category_status}"]
     doc.update(_rai(cat, v))
+    files = _distribution(v)
+    if files:
+        doc["distribution"] = files
     parents = cat.parents(v.id)
     if parents:
         # Croissant 1.1 provenance: the dataset prov:wasDerivedFrom its sources and

@@ -311,3 +311,14 @@ def test_exporting_keeps_the_import_light() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert json.loads(out) == []
+
+
+def test_a_downloadable_image_list_is_a_distribution_pinned_by_sha256() -> None:
+    doc = to_croissant("tiny-imagenet")
+    (f,) = doc["distribution"]
+    assert f["@type"] == "cr:FileObject" and f["contentUrl"].startswith("https://raw.githubusercontent.com/")
+    assert len(f["sha256"]) == 64 and "/6125d8a1069df02232eb57678fd46c700411dd45/" in f["contentUrl"]
+    md = croissant_dataset(doc).metadata
+    assert not md.ctx.issues.errors and [d.content_url for d in md.distribution] == [f["contentUrl"]]
+    assert "distribution" in to_croissant("imagenet2012-multilabel")
+    assert "distribution" not in to_croissant("ilsvrc2012")  # no checksummed download is recorded
