@@ -65,6 +65,7 @@ from imagenet_versions.lineage import (
     derivation_path,
     descendants,
     lineage_graph,
+    to_networkx,
     verify,
 )
 from imagenet_versions.operations import (
@@ -196,6 +197,7 @@ __all__ = [
     "to_croissant",
     "to_dot",
     "to_mermaid",
+    "to_networkx",
     "to_prov",
     "trace",
     "trace_all",
@@ -212,7 +214,7 @@ def versions() -> list[Version]:
 
 
 def get(version: str) -> Version:
-    """The :class:`Version` for an id or alias (``"in1k"``, ``"ILSVRC-2012"``, ...)."""
+    """The :class:`~imagenet_versions.catalog.Version` for an id or alias (``"in1k"``, ``"ILSVRC-2012"``, ...)."""
     return catalog_or_default(None).get(version)
 
 
@@ -227,7 +229,7 @@ def categories(version: str) -> tuple[str, ...]:
 
 
 def lineage() -> "networkx.DiGraph":  # type: ignore[name-defined]  # noqa: F821, UP037
-    """The frozen networkx graph of the whole family (same as :func:`lineage_graph`)."""
+    """The frozen networkx graph of the whole family (same as :func:`~imagenet_versions.lineage.lineage_graph`)."""
     return lineage_graph()
 
 

@@ -17,11 +17,14 @@ import os
 import re
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
+from imagenet_versions._withhold import policy
 from imagenet_versions.catalog import Catalog, catalog_or_default
 from imagenet_versions.errors import Error
-from imagenet_versions.flags import withheld_labels
+
+if TYPE_CHECKING:
+    from imagenet_versions.render import Scope
 
 PROG = "imagenet-versions"
 T = TypeVar("T")
@@ -73,9 +76,17 @@ def _source_url(text: str) -> tuple[str, str]:
     return name, url
 
 
+SCHEMA = "imagenet-versions/{}@1"
+
+
 def _emit_json(doc: Any) -> None:
     json.dump(doc, sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
+
+
+def _emit(shape: str, doc: dict[str, Any]) -> None:
+    """Print one ``--json`` document: an object whose first key, ``schema``, names its shape."""
+    _emit_json({"schema": SCHEMA.format(shape), **doc})
 
 
 def _table(rows: Sequence[Sequence[Any]], header: Sequence[str]) -> str:
@@ -105,12 +116,7 @@ def _fmt(n: int | None) -> str:
 
 
 def _namer(cat: Catalog, show_offensive: bool) -> Callable[[str], str]:
-    hidden = set() if show_offensive else withheld_labels()
-
-    def name(w: str) -> str:
-        return "[label withheld: offensive]" if w in hidden else cat.name_of(w)
-
-    return name
+    return policy(show_offensive).namer(cat)
 
 
 # ---------------------------------------------------------------- subcommands
@@ -135,7 +141,7 @@ def cmd_list(cat: Catalog, args: argparse.Namespace) -> int:
         )
         rows.append((v.id, _fmt(n), v.category_status, ", ".join(parents) or "-", v.name))
     if args.json:
-        _emit_json(docs)
+        _emit("list", {"versions": docs})
     else:
         print(_table(rows, ("id", "classes", "categories", "parents", "name")))
     return 0
@@ -147,15 +153,7 @@ def cmd_show(cat: Catalog, args: argparse.Namespace) -> int:
     parents = [e.to_dict() for e in cat.parents(v.id)]
     children = [e.child for e in cat.edges if e.parent == v.id]
     doc = {
-        "id": v.id,
-        "name": v.name,
-        "aliases": list(v.aliases),
-        "year": v.year,
-        "citation": v.citation,
-        "homepage": v.homepage,
-        "licence": v.licence,
-        "category_status": v.category_status,
-        "categories_source": v.categories_source,
+        **v.to_dict(),
         "categories": list(cats) if cats is not None else None,
         "counts": {
             "categories": len(cats) if cats is not None else None,
@@ -164,19 +162,34 @@ def cmd_show(cat: Catalog, args: argparse.Namespace) -> int:
             "images": dict(v.images),
             "images_source": v.images_source,
         },
-        "notes": list(v.notes),
-        "disagreements": [
-            {"what": d.what, "values": [{"value": x, "source": s} for x, s in d.values], "note": d.note}
-            for d in v.disagreements
-        ],
         "parents": parents,
         "children": children,
         "label_orders": [o.to_dict() for o in cat.label_orders(v.id)] if cats is not None else [],
     }
     if args.json:
-        _emit_json(doc)
+        _emit("version", doc)
         return 0
     name = _namer(cat, args.show_offensive)
+    _print_version_facts(v, cats)
+    for e in cat.parents(v.id):
+        print(f"  derived from {e.parent} by {e.op}: {e.describe()}")
+    if children:
+        print(f"  children:   {', '.join(children)}")
+    for o in doc["label_orders"]:
+        print(f"  order {o['order']}{' (default)' if o['default'] else ''}: {o['source']}")
+    if cats is not None:
+        shown = _head(cats, args)
+        print(
+            f"  first {len(shown)} of {len(cats):,} categories (label index, wnid, name):"
+            if not args.all
+            else "  categories:"
+        )
+        for i, w in enumerate(shown):
+            print(f"    {i:>5}  {w}  {name(w)}")
+    return 0
+
+
+def _print_version_facts(v: Any, cats: Sequence[str] | None) -> None:
     print(f"{v.id}: {v.name}")
     if v.aliases:
         print(f"  aliases:    {', '.join(v.aliases)}")
@@ -197,22 +210,6 @@ def cmd_show(cat: Catalog, args: argparse.Namespace) -> int:
         print(f"  sources disagree on {d.what}: {vals}" + (f". {d.note}" if d.note else ""))
     for n in v.notes:
         print(f"  note: {n}")
-    for e in cat.parents(v.id):
-        print(f"  derived from {e.parent} by {e.op}: {e.describe()}")
-    if children:
-        print(f"  children:   {', '.join(children)}")
-    for o in doc["label_orders"]:
-        print(f"  order {o['order']}{' (default)' if o['default'] else ''}: {o['source']}")
-    if cats is not None:
-        shown = _head(cats, args)
-        print(
-            f"  first {len(shown)} of {len(cats):,} categories (label index, wnid, name):"
-            if not args.all
-            else "  categories:"
-        )
-        for i, w in enumerate(shown):
-            print(f"    {i:>5}  {w}  {name(w)}")
-    return 0
 
 
 def _print_wnids(
@@ -230,7 +227,7 @@ def cmd_diff(cat: Catalog, args: argparse.Namespace) -> int:
 
     d = diff(args.a, args.b, images=args.images, split=args.split, split_b=args.split_b, catalog=cat)
     if args.json:
-        _emit_json(d.to_dict())
+        _emit("diff", d.to_dict())
         return 0
     c = d.categories
     name = _namer(cat, args.show_offensive)
@@ -291,7 +288,7 @@ def cmd_label_map(cat: Catalog, args: argparse.Namespace) -> int:
     if args.format == "timm":
         return _write_timm_indices(m, args.output)
     if args.json:
-        _emit_json(m.to_dict())
+        _emit("label-map", m.to_dict())
         return 0
     name = _namer(cat, args.show_offensive)
     la = cat.label_order(m.a, m.order_a).labels()
@@ -325,11 +322,11 @@ def _write_timm_indices(m: Any, output: str | None) -> int:
     except OSError as exc:
         sys.stderr.write(f"{PROG}: error: cannot write {output!r}: {exc.strerror or exc}\n")
         return 2
-    print(f"wrote {output}")
+    sys.stderr.write(f"wrote {output}\n")
     return 0
 
 
-def _scope(args: argparse.Namespace) -> str:
+def _scope(args: argparse.Namespace) -> Scope:
     """The diagram/PROV selection that --ancestors and --descendants ask for."""
     if args.ancestors and not args.descendants:
         return "ancestors"
@@ -343,14 +340,12 @@ def cmd_lineage(cat: Catalog, args: argparse.Namespace) -> int:
 
     scope = _scope(args)
     if args.json:
+        import networkx as nx
+
+        from imagenet_versions.lineage import to_networkx
+
         ids = select_versions(args.version, scope=scope, to=args.to, catalog=cat)
-        keep = set(ids)
-        _emit_json(
-            {
-                "nodes": ids,
-                "edges": [e.to_dict() for e in cat.edges if e.parent in keep and e.child in keep],
-            }
-        )
+        _emit("lineage", nx.node_link_data(to_networkx(cat).subgraph(ids), edges="edges"))
         return 0
     marked = args.mark or None
     if args.render:
@@ -359,7 +354,7 @@ def cmd_lineage(cat: Catalog, args: argparse.Namespace) -> int:
         path = render(
             args.render, args.version, scope=scope, to=args.to, catalog=cat, marked=marked, engine=args.engine
         )
-        print(f"wrote {path}")
+        sys.stderr.write(f"wrote {path}\n")
         return 0
     text = to_dot if args.format == "dot" else to_mermaid
     sys.stdout.write(text(args.version, scope=scope, to=args.to, catalog=cat, marked=marked))
@@ -377,7 +372,7 @@ def _write_json(doc: Any, output: str | None) -> int:
     except OSError as exc:
         sys.stderr.write(f"{PROG}: error: cannot write {output!r}: {exc.strerror or exc}\n")
         return 2
-    print(f"wrote {output}")
+    sys.stderr.write(f"wrote {output}\n")
     return 0
 
 
@@ -402,22 +397,7 @@ def cmd_verify(cat: Catalog, args: argparse.Namespace) -> int:
     ms = verify(cat)
     checked = sum(1 for e in cat.edges if cat.get(e.child).category_status in ("published", "reconstructed"))
     if args.json:
-        _emit_json(
-            {
-                "edges_checked": checked,
-                "mismatches": [
-                    {
-                        "from": m.parent,
-                        "to": m.child,
-                        "kind": m.kind,
-                        "wnid": m.wnid,
-                        "documented": m.documented,
-                        "note": m.note,
-                    }
-                    for m in ms
-                ],
-            }
-        )
+        _emit("verify", {"edges_checked": checked, "mismatches": [m.to_dict() for m in ms]})
     else:
         print(f"checked {checked} edges whose child has a published list: {len(ms)} mismatch(es)")
         for m in ms:
@@ -432,9 +412,25 @@ def cmd_survivors(cat: Catalog, args: argparse.Namespace) -> int:
 
     urls = check_source_urls(dict(args.source_url))
     users = [load_user_flags(p) for p in args.user_flags]
-    report = survivors(args.version, args.flag or DEFAULT_FLAGS, user=users, urls=urls, catalog=cat)
+    report = survivors(
+        args.version,
+        args.flag or DEFAULT_FLAGS,
+        user=users,
+        urls=urls,
+        catalog=cat,
+        show_offensive=args.show_offensive,
+    )
     if args.json:
-        _emit_json(report.to_list())
+        _emit(
+            "survivors",
+            {
+                "version": report.version,
+                "flags": list(report.flags),
+                "num_classes": report.num_classes,
+                "counts": report.counts(),
+                "survivors": report.to_list(),
+            },
+        )
         return 0
     counts = ", ".join(f"{n:,} {f}" for f, n in report.counts().items())
     print(
@@ -457,10 +453,18 @@ def cmd_survivors(cat: Catalog, args: argparse.Namespace) -> int:
 def cmd_trace(cat: Catalog, args: argparse.Namespace) -> int:
     from imagenet_versions.audit import trace, trace_all
 
-    traces = trace_all(args.query, catalog=cat) if args.all else [trace(args.query, catalog=cat)]
+    show = args.show_offensive
+    traces = (
+        trace_all(args.query, catalog=cat, show_offensive=show)
+        if args.all
+        else [trace(args.query, catalog=cat, show_offensive=show)]
+    )
     if args.json:
         docs = [t.to_dict() for t in traces]
-        _emit_json(docs if args.all else docs[0])
+        if args.all:
+            _emit("traces", {"traces": docs})
+        else:
+            _emit("trace", docs[0])
         return 0
     for t in traces:
         print(f"{t.wnid} {t.name}: {t.gloss}")
@@ -487,24 +491,7 @@ def cmd_flags(cat: Catalog, args: argparse.Namespace) -> int:
 
     srcs = flag_sources()
     if args.json:
-        _emit_json(
-            {
-                "default": list(DEFAULT_FLAGS),
-                "sources": [
-                    {
-                        "name": s.name,
-                        "flags": list(s.flags),
-                        "description": s.description,
-                        "citation": s.citation,
-                        "licence": s.licence,
-                        "url": s.url,
-                        "shipped": s.shipped,
-                        "sha256": s.sha256,
-                    }
-                    for s in srcs
-                ],
-            }
-        )
+        _emit("flags", {"default": list(DEFAULT_FLAGS), "sources": [s.to_dict() for s in srcs]})
         return 0
     print(f"default (unsafe) flags: {', '.join(DEFAULT_FLAGS)}")
     for s in srcs:
@@ -520,9 +507,9 @@ def cmd_flags(cat: Catalog, args: argparse.Namespace) -> int:
 def cmd_subtree(cat: Catalog, args: argparse.Namespace) -> int:
     from imagenet_versions.audit import subtree
 
-    st = subtree(args.root, args.version, catalog=cat)
+    st = subtree(args.root, args.version, catalog=cat, show_offensive=args.show_offensive)
     if args.json:
-        _emit_json(st.to_dict())
+        _emit("subtree", st.to_dict())
         return 0
     print(f"{st.root} ({st.name}) in {st.version}: {len(st.present):,} of {len(st.members):,} synsets of the subtree")
     name = _namer(cat, args.show_offensive)
@@ -537,6 +524,7 @@ def cmd_manifest(cat: Catalog, args: argparse.Namespace) -> int:
         "ingest": _manifest_ingest,
         "list": _manifest_list,
         "remove": _manifest_remove,
+        "export": _manifest_export,
     }[args.manifest_command]
     return action(cat, args)
 
@@ -732,20 +720,33 @@ def cmd_cite(cat: Catalog, args: argparse.Namespace) -> int:
     return 0
 
 
+def _manifest_export(cat: Catalog, args: argparse.Namespace) -> int:
+    from imagenet_versions.manifests import load_manifest
+    from imagenet_versions.parquet import to_parquet
+
+    m = load_manifest(cat.resolve(args.version), args.split)
+    path = to_parquet(m, args.output)
+    sys.stderr.write(f"wrote {path}\n")
+    if args.json:
+        _emit("manifest-export", {"version": m.version, "split": m.split, "images": len(m), "path": str(path)})
+    return 0
+
+
 # ---------------------------------------------------------------- parser
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--json", action="store_true", help="print one JSON document")
-    shown = argparse.ArgumentParser(add_help=False)
-    shown.add_argument("--limit", type=int, default=20, help="rows to show per list (default 20)")
-    shown.add_argument("--all", action="store_true", help="show every row")
-    shown.add_argument(
+    offensive = _Parser(add_help=False)
+    offensive.add_argument(
         "--show-offensive",
         action="store_true",
-        help="print labels that Yang et al. 2020 found offensive (withheld by default)",
+        help="show labels that Yang et al. 2020 found offensive or WordNet 3.0 marks derogatory (withheld by default)",
     )
+    shown = _Parser(add_help=False, parents=[offensive])
+    shown.add_argument("--limit", type=int, default=20, help="rows to show per list (default 20)")
+    shown.add_argument("--all", action="store_true", help="show every row")
 
     p = _Parser(prog=PROG, description="The ImageNet family as a lineage graph.")
     p.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
@@ -780,7 +781,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("-o", "--output", metavar="FILE", help="--format timm: write to FILE instead of stdout")
     s.set_defaults(func=cmd_label_map)
 
-    select = argparse.ArgumentParser(add_help=False)
+    select = _Parser(add_help=False)
     select.add_argument("--ancestors", action="store_true", help="only ID and its ancestors")
     select.add_argument("--descendants", action="store_true", help="only ID and its descendants")
     select.add_argument("--to", metavar="B", help="only the path from ID to B")
@@ -809,7 +810,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser(
         "export",
-        parents=[select],
+        parents=[select, offensive],
         help="Croissant 1.1 JSON-LD of one version, or W3C PROV-JSON of the lineage",
         description=(
             "export croissant ID: Croissant 1.1 JSON-LD metadata of one version. "
@@ -820,11 +821,6 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("kind", choices=("croissant", "prov"))
     s.add_argument("version", metavar="ID", nargs="?")
     s.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
-    s.add_argument(
-        "--show-offensive",
-        action="store_true",
-        help="croissant: include class names that Yang et al. 2020 found offensive (withheld by default)",
-    )
     s.add_argument(
         "--dataset-version",
         metavar="X.Y.Z",
@@ -851,7 +847,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.set_defaults(func=cmd_survivors)
 
-    s = sub.add_parser("trace", parents=[common], help="where a class lives and dies across the family")
+    s = sub.add_parser("trace", parents=[common, offensive], help="where a class lives and dies across the family")
     s.add_argument("query", metavar="WNID_OR_LEMMA")
     s.add_argument("--all", action="store_true", help="trace every synset a lemma names (JSON: an array)")
     s.add_argument("--verbose", action="store_true", help="also list the edges that keep it")
@@ -875,6 +871,12 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--label-column", metavar="COL", help="CSV only: the column holding the label")
     m.add_argument("--allow-empty", action="store_true", help="register a copy with zero images")
     m.add_argument("--replace", action="store_true", help="replace this split of an existing user version")
+    m.set_defaults(func=cmd_manifest)
+    m = msub.add_parser("export", parents=[common], help="write a manifest as Parquet (id, label, split, version)")
+    m.add_argument("version", metavar="ID")
+    m.add_argument("--split", required=True, metavar="S")
+    m.add_argument("--format", choices=("parquet",), default="parquet", help="file format (default parquet)")
+    m.add_argument("-o", "--output", required=True, metavar="FILE")
     m.set_defaults(func=cmd_manifest)
     m = msub.add_parser("list", parents=[common], help="which splits of which versions have a manifest")
     m.add_argument("version", metavar="ID", nargs="?")

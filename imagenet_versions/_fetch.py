@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -312,6 +313,10 @@ def _clean_stale_parts(folder: Path) -> int:
 
 
 def _progress(total: int | None, name: str) -> Any:
+    """A tqdm bar on a terminal; ``None`` where stderr is a file or a pipe (logs stay
+    clean), or where tqdm is not installed (the ``progress`` extra; nltk brings it)."""
+    if not sys.stderr.isatty():
+        return None
     try:
         from tqdm import tqdm  # type: ignore[import-untyped,unused-ignore]
     except ImportError:  # pragma: no cover - tqdm comes with nltk

@@ -24,6 +24,7 @@ from attrs import field, frozen
 from imagenet_versions import flags as _flags
 from imagenet_versions import wordnet
 from imagenet_versions._types import frozen_mapping
+from imagenet_versions._withhold import policy
 from imagenet_versions.catalog import Catalog, catalog_or_default
 from imagenet_versions.diff import Event, edge_events
 from imagenet_versions.errors import AmbiguousLemmaError, CategoriesUnknownError, UnknownFlagError, UnknownSynsetError
@@ -204,6 +205,7 @@ def survivors(
     urls: Mapping[str, str] | None = None,
     order: str | None = None,
     catalog: Catalog | None = None,
+    show_offensive: bool = False,
 ) -> SurvivorReport:
     """The flagged classes present in ``version``.
 
@@ -218,6 +220,9 @@ def survivors(
         urls: flag-source name -> mirror URL for on-demand sources.
         order: a label order of the version (see :mod:`imagenet_versions.orders`);
             when given, each survivor carries the output ``index`` of its label.
+        show_offensive: keep the names (and marked lemmas) of the synsets whose
+            labels are withheld by default (:mod:`imagenet_versions._withhold`);
+            by default they read ``[label withheld: offensive]``.
 
     Raises:
         CategoriesUnknownError: the version's categories are not known, so no
@@ -247,7 +252,7 @@ def survivors(
         out.append(
             Survivor(w, _name(cat, w), fl, _evidence(w, fl, users, urls), members[w], tuple(removals.get(w, ())))
         )
-    report = SurvivorReport(vid, flag_names, tuple(out), len(members))
+    report = policy(show_offensive).survivors(SurvivorReport(vid, flag_names, tuple(out), len(members)))
     if order is None:
         return report
     from imagenet_versions.orders import with_indices
@@ -350,22 +355,26 @@ def _resolve_one(query: str) -> str:
     """The one wnid a wnid or lemma names; several raise :class:`AmbiguousLemmaError`."""
     wnids = _resolve_lemma(query)
     if len(wnids) > 1:
-        cands = tuple((w, wordnet.synset(w).name, wordnet.synset(w).gloss) for w in wnids)
+        hide = policy(False)  # an error message never shows a withheld label
+        cands = tuple((w, hide.label(w, wordnet.synset(w).name), hide.label(w, wordnet.synset(w).gloss)) for w in wnids)
         raise AmbiguousLemmaError(query, cands)
     return wnids[0]
 
 
-def trace_all(query: str, *, catalog: Catalog | None = None) -> list[Trace]:
+def trace_all(query: str, *, catalog: Catalog | None = None, show_offensive: bool = False) -> list[Trace]:
     """:func:`trace` every synset that ``query`` (a wnid or a lemma) names."""
-    return [_trace(w, catalog_or_default(catalog)) for w in _resolve_lemma(query)]
+    cat = catalog_or_default(catalog)
+    return [policy(show_offensive).trace(_trace(w, cat)) for w in _resolve_lemma(query)]
 
 
-def trace(query: str, *, catalog: Catalog | None = None) -> Trace:
+def trace(query: str, *, catalog: Catalog | None = None, show_offensive: bool = False) -> Trace:
     """In which versions a class is present, absent or unknown, and which edge did what to it.
 
     Args:
-        query: a wnid (``"n10513938"``) or a lemma (``"redneck"``; case, spaces and
+        query: a wnid (``"n10513938"``) or a lemma (``"teddy bear"``; case, spaces and
             underscores do not matter).
+        show_offensive: keep the name and gloss of a synset whose label is
+            withheld by default (:mod:`imagenet_versions._withhold`).
 
     Raises:
         AmbiguousLemmaError: the lemma names several synsets; the message lists
@@ -376,7 +385,7 @@ def trace(query: str, *, catalog: Catalog | None = None) -> Trace:
     >>> "imagenet-fall11" in t.present_in, "imagenet-winter21" in t.absent_from
     (True, True)
     """
-    return _trace(_resolve_one(query), catalog_or_default(catalog))
+    return policy(show_offensive).trace(_trace(_resolve_one(query), catalog_or_default(catalog)))
 
 
 def _trace(wnid: str, cat: Catalog) -> Trace:
@@ -467,7 +476,14 @@ class Subtree:
         }
 
 
-def subtree(root: str, version: str, *, order: str | None = None, catalog: Catalog | None = None) -> Subtree:
+def subtree(
+    root: str,
+    version: str,
+    *,
+    order: str | None = None,
+    catalog: Catalog | None = None,
+    show_offensive: bool = False,
+) -> Subtree:
     """The synsets of ``root``'s subtree (root included) that ``version`` holds.
 
     ``root`` is a wnid or an unambiguous lemma; the subtree is ImageNet's is-a
@@ -486,7 +502,7 @@ def subtree(root: str, version: str, *, order: str | None = None, catalog: Catal
     members = frozenset({r} | wordnet.descendants(r))
     have = member_classes(vid, catalog=cat)
     present = tuple(w for w in have if w in members)
-    st = Subtree(r, wordnet.synset(r).name.replace("_", " "), vid, members, present)
+    st = policy(show_offensive).subtree(Subtree(r, wordnet.synset(r).name.replace("_", " "), vid, members, present))
     if order is None:
         return st
     from imagenet_versions.orders import with_indices

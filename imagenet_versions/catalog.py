@@ -13,7 +13,7 @@ import functools
 import os
 import re
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -49,6 +49,11 @@ def normalize(name: str) -> str:
     return re.sub(r"[^a-z0-9%]", "", name.lower())
 
 
+def _strs(items: Iterable[str]) -> tuple[str, ...]:
+    """attrs converter to a tuple (typed: mypy's attrs plugin cannot bind a generic converter)."""
+    return tuple(items)
+
+
 @frozen
 class Disagreement:
     """Two or more sources that state different values for the same fact."""
@@ -56,6 +61,18 @@ class Disagreement:
     what: str
     values: tuple[tuple[Any, str], ...]  # (value, source)
     note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"what", "values": [{"value", "source"}], "note"}``, ready for :func:`json.dump`."""
+        return {"what": self.what, "values": [{"value": x, "source": s} for x, s in self.values], "note": self.note}
+
+
+def _disagreements(items: Iterable[Disagreement]) -> tuple[Disagreement, ...]:
+    return tuple(items)
+
+
+def _ops(items: Iterable[Operation]) -> tuple[Operation, ...]:
+    return tuple(items)
 
 
 @frozen
@@ -71,7 +88,7 @@ class Version:
 
     id: str
     name: str
-    aliases: tuple[str, ...] = field(default=(), converter=tuple)
+    aliases: tuple[str, ...] = field(default=(), converter=_strs)
     year: int | None = None
     citation: str = ""
     homepage: str = ""
@@ -82,8 +99,8 @@ class Version:
     num_categories_source: str = ""
     images: Mapping[str, int] = field(factory=dict, converter=frozen_mapping, hash=False)
     images_source: str = ""
-    notes: tuple[str, ...] = field(default=(), converter=tuple)
-    disagreements: tuple[Disagreement, ...] = field(default=(), converter=tuple)
+    notes: tuple[str, ...] = field(default=(), converter=_strs)
+    disagreements: tuple[Disagreement, ...] = field(default=(), converter=_disagreements)
     #: upstream files the package may not ship, fetched on demand (see :mod:`imagenet_versions.ondemand`)
     on_demand: OnDemand | None = None
 
@@ -95,6 +112,26 @@ class Version:
     def __repr__(self) -> str:
         n = f"{self.num_categories:,}" if self.num_categories is not None else "?"
         return f"<Version {self.id!r}: {self.name}, {n} classes, {self.category_status}>"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every field as plain JSON values, in declaration order (the ``version@1`` shape)."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "aliases": list(self.aliases),
+            "year": self.year,
+            "citation": self.citation,
+            "homepage": self.homepage,
+            "licence": self.licence,
+            "category_status": self.category_status,
+            "categories_source": self.categories_source,
+            "num_categories": self.num_categories,
+            "num_categories_source": self.num_categories_source,
+            "images": dict(self.images),
+            "images_source": self.images_source,
+            "notes": list(self.notes),
+            "disagreements": [d.to_dict() for d in self.disagreements],
+        }
 
 
 @frozen
@@ -109,7 +146,7 @@ class Derivation:
 
     parent: str
     child: str
-    ops: tuple[Operation, ...] = field(converter=tuple)
+    ops: tuple[Operation, ...] = field(converter=_ops)
     split: str | None = None
     evidence: str = ""
     known_mismatches: Mapping[str, str] = field(factory=dict, converter=frozen_mapping, hash=False)
@@ -117,7 +154,7 @@ class Derivation:
     @property
     def op(self) -> str:
         """The operation labels of this edge joined by ``+`` (e.g. ``subset+recollect``,
-        ``image-relabel``; see :attr:`Operation.label`)."""
+        ``image-relabel``; see :attr:`~imagenet_versions.operations.Operation.label`)."""
         return "+".join(o.label for o in self.ops)
 
     def describe(self) -> str:

@@ -10,7 +10,7 @@ indices between two versions through the same path, relabels included.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from attrs import field, frozen
 
@@ -19,6 +19,10 @@ from imagenet_versions.catalog import Catalog, Derivation, catalog_or_default
 from imagenet_versions.errors import LineageError
 from imagenet_versions.lineage import Step, derivation_path
 from imagenet_versions.operations import Relabel
+
+if TYPE_CHECKING:
+    from imagenet_versions.images import UnknownImages
+    from imagenet_versions.manifests import ImageDiff
 
 __all__ = ["CategoryDiff", "Event", "LabelMap", "VersionDiff", "diff", "edge_events", "label_map"]
 
@@ -112,7 +116,7 @@ class VersionDiff:
     b: str
     categories: CategoryDiff
     path: tuple[Step, ...] | None
-    images: Any = None
+    images: ImageDiff | UnknownImages | None = None
 
     def __repr__(self) -> str:
         via = " -> ".join([self.path[0].source, *(s.target for s in self.path)]) if self.path else "no path"

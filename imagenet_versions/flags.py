@@ -160,8 +160,8 @@ class FlagSource:
         """True if the data is fetched when first needed (the opposite of ``shipped``)."""
         return not self.shipped
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready fields."""
+    def to_dict(self) -> dict[str, object]:
+        """Every field as plain JSON values (the entries of the ``flags@1`` shape)."""
         return {
             "name": self.name,
             "flags": list(self.flags),
@@ -859,13 +859,14 @@ def flagged(flag: str, *, url: str | None = None) -> frozenset[str]:
 
 
 def withheld_labels() -> frozenset[str]:
-    """Wnids whose labels listings withhold by default: those Yang et al. 2020 found offensive.
+    """Wnids whose labels every output withholds by default (``show_offensive`` shows them).
 
-    Offensive labels are data for the features that report them (survivors, trace);
-    plain listings (CLI tables, Croissant class names) show these by id only unless
-    asked otherwise.
+    The synsets Yang et al. 2020 found offensive and those WordNet 3.0 marks
+    derogatory; the one policy is :mod:`imagenet_versions._withhold`.
     """
-    return flagged("offensive")
+    from imagenet_versions._withhold import withheld
+
+    return withheld()
 
 
 def flagged_any(flags: Iterable[str] = DEFAULT_FLAGS) -> frozenset[str]:

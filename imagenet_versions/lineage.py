@@ -27,6 +27,7 @@ __all__ = [
     "derivation_path",
     "descendants",
     "lineage_graph",
+    "to_networkx",
     "verify",
 ]
 
@@ -47,14 +48,82 @@ def _graph(catalog: Catalog) -> nx.DiGraph:
     return nx.freeze(g)
 
 
-def lineage_graph(catalog: Catalog | None = None) -> nx.DiGraph:
+def lineage_graph(catalog: Catalog | None = None, *, plain: bool = False) -> nx.DiGraph:
     """The frozen lineage graph.
 
-    Nodes are version ids with a ``version`` attribute (:class:`Version`); edges
-    carry a ``derivation`` attribute (:class:`Derivation`). Changing it raises
+    Nodes are version ids with a ``version`` attribute (:class:`~imagenet_versions.catalog.Version`); edges
+    carry a ``derivation`` attribute (:class:`~imagenet_versions.catalog.Derivation`). Changing it raises
     ``networkx.NetworkXError("Frozen graph can't be modified")``; use ``.copy()``.
+
+    With ``plain=True`` every attribute is a plain ``str``, ``int`` or ``bool``
+    (no ``None``, no objects), so that ``networkx.write_graphml``,
+    ``write_gexf`` and ``node_link_data`` accept the graph: see :func:`to_networkx`.
     """
-    return _graph(catalog_or_default(catalog))
+    cat = catalog_or_default(catalog)
+    return _plain_graph(cat) if plain else _graph(cat)
+
+
+def to_networkx(catalog: Catalog | None = None, *, plain: bool = True) -> nx.DiGraph:
+    """The lineage graph for other tools: plain attributes by default (see :func:`lineage_graph`).
+
+    Node attributes: ``name``, ``aliases`` (joined by ``|``), ``category_status``,
+    ``num_categories`` (where the categories are known), ``num_categories_declared``,
+    ``year``, ``citation``, ``homepage``, ``licence`` and ``images_<split>``; an
+    attribute with no value is left out. Edge attributes: ``op`` (the operation
+    labels joined by ``+``), ``description``, ``operations`` (the operations'
+    parameters as a JSON string), ``split`` and ``evidence``.
+
+    >>> import networkx as nx
+    >>> g = to_networkx()
+    >>> g.nodes["imagenet-winter21"]["num_categories"], g.edges["imagenet-fall11", "imagenet-winter21"]["op"]
+    (19167, 'filter')
+    >>> len(nx.node_link_data(g, edges="edges")["edges"]) == g.number_of_edges()
+    True
+    """
+    return lineage_graph(catalog, plain=plain)
+
+
+def _node_attrs(cat: Catalog, vid: str) -> dict[str, str | int]:
+    v = cat.get(vid)
+    raw: dict[str, str | int | None] = {
+        "name": v.name,
+        "aliases": "|".join(v.aliases),
+        "category_status": v.category_status,
+        "num_categories": len(cat.categories(vid)) if cat.has_categories(vid) else None,
+        "num_categories_declared": v.num_categories,
+        "year": v.year,
+        "citation": v.citation,
+        "homepage": v.homepage,
+        "licence": v.licence,
+        **{f"images_{split}": n for split, n in v.images.items()},
+    }
+    return {k: x for k, x in raw.items() if x is not None and x != ""}
+
+
+def _edge_attrs(e: Derivation) -> dict[str, str]:
+    import json
+
+    raw = {
+        "op": e.op,
+        "description": e.describe(),
+        "operations": json.dumps([o.to_dict() for o in e.ops], ensure_ascii=False, sort_keys=True),
+        "split": e.split or "",
+        "evidence": e.evidence,
+    }
+    return {k: x for k, x in raw.items() if x}
+
+
+@functools.lru_cache(maxsize=8)
+def _plain_graph(catalog: Catalog) -> nx.DiGraph:
+    import networkx as nx
+
+    g = nx.DiGraph(name="imagenet-versions lineage")
+    for v in catalog:
+        g.add_node(v.id, **_node_attrs(catalog, v.id))
+    for e in catalog.edges:
+        g.add_edge(e.parent, e.child, **_edge_attrs(e))
+    _graph(catalog)  # the same acyclicity check
+    return nx.freeze(g)
 
 
 def ancestors(version: str, catalog: Catalog | None = None) -> set[str]:
@@ -158,6 +227,17 @@ class Mismatch:
             "no-edge": f"{self.child} is {self.note} but no edge derives it from a parent",
         }[self.kind]
         return what + (f" (known: {self.note})" if self.documented else "")
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"from", "to", "kind", "wnid", "documented", "note"}``, ready for :func:`json.dump`."""
+        return {
+            "from": self.parent,
+            "to": self.child,
+            "kind": self.kind,
+            "wnid": self.wnid,
+            "documented": self.documented,
+            "note": self.note,
+        }
 
 
 def verify(catalog: Catalog | None = None) -> list[Mismatch]:

@@ -94,7 +94,7 @@ class Subset(Operation):
 
     ``apply`` keeps the wnids of ``keep`` that the parent has, in ``keep``'s order
     (the child's label order). A kept wnid that the parent lacks is *not*
-    produced: :func:`imagenet_versions.verify` reports it.
+    produced: :func:`imagenet_versions.lineage.verify` reports it.
     """
 
     kind: ClassVar[str] = "subset"

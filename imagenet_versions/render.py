@@ -17,7 +17,7 @@ import shutil
 import subprocess
 from collections.abc import Collection, Iterable
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from imagenet_versions.catalog import Catalog, Derivation, catalog_or_default
 from imagenet_versions.errors import CategoriesUnknownError, RenderError
@@ -92,16 +92,23 @@ def edge_label(cat: Catalog, e: Derivation) -> str:
     return label
 
 
+def edge_label_lines(cat: Catalog, e: Derivation) -> list[str]:
+    """:func:`edge_label` broken into short lines (operations, count change, split), for narrow diagrams."""
+    lines = e.op.split("+")
+    a, b = _count(cat, e.parent), _count(cat, e.child)
+    if a is not None and b is not None and a != b:
+        lines.append(f"{b - a:+,} classes".replace("-", "\u2212"))
+    if e.split:
+        lines.append(f"[{e.split}]")
+    return lines
+
+
 def _node_lines(cat: Catalog, vid: str, marked: bool = False) -> list[str]:
     n = _count(cat, vid)
     lines = [vid, f"{n:,} classes" if n is not None else "classes unknown"]
     if marked:
         lines.append(MARK_LABEL)
     return lines
-
-
-def _node_label(cat: Catalog, vid: str) -> str:
-    return "\\n".join(_node_lines(cat, vid))
 
 
 def _marks(cat: Catalog, marked: Collection[str] | None) -> set[str]:
@@ -133,22 +140,29 @@ def to_mermaid(
     to: str | None = None,
     catalog: Catalog | None = None,
     marked: Collection[str] | None = None,
+    direction: Literal["LR", "TD"] = "LR",
 ) -> str:
     """Mermaid ``flowchart`` text of the family or part of it (see :func:`select_versions`).
 
     ``marked`` versions (ids or aliases) get a ``⚠ unsafe classes`` line and the
     ``unsafe`` class (red fill and border); ``None`` (the default) marks the
     versions that still carry unsafe classes; ``()`` marks none.
+
+    ``direction`` ``"LR"`` (the default) lays generations out left to right, so the
+    width grows with the depth of the lineage (a handful of generations), not with
+    the number of siblings (ILSVRC-2012 alone has dozens of children); ``"TD"``
+    draws top-down.
     """
     cat = catalog_or_default(catalog)
     ids = select_versions(version, scope=scope, to=to, catalog=cat)
     marks = _marks(cat, marked)
-    lines = ["flowchart TD"]
+    lines = [f"flowchart {direction}"]
     for vid in ids:
-        label = "<br/>".join(_node_lines(cat, vid, vid in marks))
+        label = "<br/>".join(_mermaid_text(x) for x in _node_lines(cat, vid, vid in marks))
         lines.append(f'    {_mid(vid)}["{label}"]')
     for e in _edges(cat, ids):
-        lines.append(f'    {_mid(e.parent)} -->|"{edge_label(cat, e)}"| {_mid(e.child)}')
+        label = "<br/>".join(_mermaid_text(x) for x in edge_label_lines(cat, e))
+        lines.append(f'    {_mid(e.parent)} -->|"{label}"| {_mid(e.child)}')
     shown = [vid for vid in ids if vid in marks]
     if shown:
         lines.append(f"    classDef unsafe fill:{_MARK_FILL},stroke:{_MARK_LINE},stroke-width:2px")
@@ -156,8 +170,15 @@ def to_mermaid(
     return "\n".join(lines) + "\n"
 
 
+def _mermaid_text(s: str) -> str:
+    """Text inside a quoted Mermaid label: quotes and angle brackets as entity codes."""
+    return s.replace("#", "#35;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
+
+
 def _dot_quote(s: str) -> str:
-    return '"' + s.replace('"', '\\"') + '"'
+    """A DOT double-quoted string: backslashes and quotes escaped, each newline a centred line break."""
+    body = s.replace("\\", "\\\\").replace('"', '\\"').replace("\r\n", "\n").replace("\r", "\n")
+    return '"' + body.replace("\n", "\\n") + '"'
 
 
 def to_dot(
@@ -184,7 +205,7 @@ def to_dot(
         '    edge [fontname="Helvetica", fontsize=10];',
     ]
     for vid in ids:
-        label = _dot_quote("\\n".join(_node_lines(cat, vid, vid in marks)))
+        label = _dot_quote("\n".join(_node_lines(cat, vid, vid in marks)))
         style = f', style="filled,bold", fillcolor="{_MARK_FILL}", color="{_MARK_LINE}"' if vid in marks else ""
         lines.append(f"    {_dot_quote(vid)} [label={label}{style}];")
     for e in _edges(cat, ids):
@@ -249,9 +270,9 @@ def _layers(ids: list[str], edges: list[Derivation]) -> list[list[str]]:
     return layers
 
 
-def _matplotlib(cat: Catalog, ids: list[str], marks: set[str], fmt: Literal["svg", "png"]) -> bytes:
+def _import_figure() -> Any:
     try:
-        import matplotlib
+        import matplotlib  # noqa: F401  (the package itself, not just a cached submodule)
         from matplotlib.figure import Figure
     except ImportError as exc:
         msg = (
@@ -260,64 +281,96 @@ def _matplotlib(cat: Catalog, ids: list[str], marks: set[str], fmt: Literal["svg
             "(pip install 'imagenet-versions[plot]', or uv sync --extra plot)"
         )
         raise RenderError(msg) from exc
-    import io
+    return Figure
 
+
+#: Layout of the matplotlib fallback, in inches: column pitch, row pitch, and the
+#: vertical step between the labels of several edges into one version.
+_COL, _ROW, _STACK = 4.6, 0.62, 0.16
+
+
+def _figure(cat: Catalog, ids: list[str], marks: set[str]) -> Any:
+    """The matplotlib fallback's figure: one column per generation, labels that never overlap.
+
+    Each version sits in the column of its generation; each edge label sits just left
+    of its child's box, at the child's height (several edges into one child stack
+    upwards), so labels can only meet where a column's rows do, and rows are spaced
+    for them. 1 data unit = 1 inch.
+    """
+    figure_cls = _import_figure()
     edges = _edges(cat, ids)
     layers = _layers(ids, edges)
     tallest = max((len(layer) for layer in layers), default=1)
+    into: dict[str, int] = {}
+    for e in edges:
+        into[e.child] = into.get(e.child, 0) + 1
+    row = max(_ROW, _STACK * (max(into.values(), default=1) + 2.5))
     pos: dict[str, tuple[float, float]] = {}
     for x, layer in enumerate(layers):
         offset = (tallest - len(layer)) / 2
         for y, vid in enumerate(layer):
-            pos[vid] = (x * 4.0, -(y + offset))
-    width, height = max(4.0 * len(layers), 4.0), max(0.75 * tallest, 1.5)
+            pos[vid] = (x * _COL + _COL / 2, -(y + offset) * row - row / 2)
+    width, height = _COL * max(len(layers), 1), row * tallest
+    fig = figure_cls(figsize=(width, height))
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_axis_off()
+    ax.set_xlim(0, width)
+    ax.set_ylim(-height, 0)
+    boxes = {}
+    for vid, (px, py) in pos.items():
+        m = vid in marks
+        boxes[vid] = ax.text(
+            px,
+            py,
+            "\n".join(_node_lines(cat, vid, m)),
+            fontsize=7,
+            ha="center",
+            va="center",
+            zorder=3,
+            bbox={
+                "boxstyle": "round,pad=0.3",
+                "fc": _MARK_FILL if m else "white",
+                "ec": _MARK_LINE if m else "#333333",
+                "lw": 1.6 if m else 0.8,
+            },
+        )
+    seen: dict[str, int] = {}
+    for e in edges:
+        # from the middle of the parent's right side to the middle of the child's left side
+        ax.annotate(
+            "",
+            xy=(0, 0.5),
+            xycoords=boxes[e.child],
+            xytext=(1, 0.5),
+            textcoords=boxes[e.parent],
+            arrowprops={"arrowstyle": "-|>", "color": "#555555", "lw": 0.7, "shrinkA": 2, "shrinkB": 2},
+            zorder=1,
+        )
+        k = seen.get(e.child, 0)
+        seen[e.child] = k + 1
+        x1, y1 = pos[e.child]
+        ax.text(
+            x1 - _COL * 0.27,
+            y1 + _STACK * (k + 1),
+            edge_label(cat, e),
+            fontsize=5.5,
+            ha="right",
+            va="center",
+            color="#333333",
+            zorder=2,
+            bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.85},
+        )
+    return fig
+
+
+def _matplotlib(cat: Catalog, ids: list[str], marks: set[str], fmt: Literal["svg", "png"]) -> bytes:
+    import io
+
+    _import_figure()  # a RenderError naming what to install, where matplotlib is missing
+    import matplotlib
+
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "imagenet_versions"}):
-        fig = Figure(figsize=(width, height * 1.1))
-        ax = fig.add_axes((0, 0, 1, 1))
-        ax.set_axis_off()
-        ax.set_xlim(-2.2, 4.0 * (len(layers) - 1) + 2.2)
-        ax.set_ylim(-tallest + 0.4, 0.6)
-        boxes = {}
-        for vid, (x, y) in pos.items():
-            m = vid in marks
-            boxes[vid] = ax.text(
-                x,
-                y,
-                "\n".join(_node_lines(cat, vid, m)),
-                fontsize=7,
-                ha="center",
-                va="center",
-                zorder=3,
-                bbox={
-                    "boxstyle": "round,pad=0.3",
-                    "fc": _MARK_FILL if m else "white",
-                    "ec": _MARK_LINE if m else "#333333",
-                    "lw": 1.6 if m else 0.8,
-                },
-            )
-        for e in edges:
-            # from the middle of the parent's right side to the middle of the child's left side
-            ax.annotate(
-                "",
-                xy=(0, 0.5),
-                xycoords=boxes[e.child],
-                xytext=(1, 0.5),
-                textcoords=boxes[e.parent],
-                arrowprops={"arrowstyle": "-|>", "color": "#555555", "lw": 0.7, "shrinkA": 2, "shrinkB": 2},
-                zorder=1,
-            )
-            (x0, y0), (x1, y1) = pos[e.parent], pos[e.child]
-            ax.text(
-                x0 + 0.72 * (x1 - x0),
-                y0 + 0.72 * (y1 - y0),
-                edge_label(cat, e),
-                fontsize=5.5,
-                ha="center",
-                va="center",
-                color="#333333",
-                zorder=2,
-                bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.85},
-            )
+        fig = _figure(cat, ids, marks)
         buf = io.BytesIO()
         fig.savefig(buf, format=fmt, dpi=120, metadata={"Date": None} if fmt == "svg" else None)
     return buf.getvalue()

@@ -199,7 +199,7 @@ class Synset:
             hypernyms=split(hyper),
             instance_hypernyms=split(inst),
             usage_domains=split(dom),
-            lemma_usage_domains=[tuple(item.split(">", 1)) for item in split(lemma_dom)],
+            lemma_usage_domains=[(lem, dom) for lem, _, dom in (item.partition(">") for item in split(lemma_dom))],
             lists=split(lists),
         )
 

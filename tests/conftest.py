@@ -46,3 +46,37 @@ def local_http(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="session")
+def docs_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The documentation built once per session with ``sphinx-build -n -W`` (notebooks executed)."""
+    import subprocess
+    import sys
+
+    pytest.importorskip("sphinx", reason="install the test dependency group: `uv sync --group test`")
+    root = Path(__file__).resolve().parent.parent
+    out = tmp_path_factory.mktemp("docs")
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-E",
+            "-n",
+            "-W",
+            "--keep-going",
+            "-q",
+            "-b",
+            "html",
+            "-D",
+            "imagenet_versions_site=0",  # tests/test_site.py builds and browses the site
+            str(root / "docs"),
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert r.returncode == 0, "\n".join(line for line in r.stderr.splitlines() if "WARNING:" in line or "ERROR" in line)
+    return out

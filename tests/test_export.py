@@ -12,7 +12,7 @@ import pytest
 
 import imagenet_versions as iv
 from imagenet_versions.__main__ import main
-from imagenet_versions.export import URN_PREFIX, WITHHELD, to_croissant, to_prov
+from imagenet_versions.export import URN_PREFIX, WITHHELD, licence_urls, to_croissant, to_prov
 from imagenet_versions.render import select_versions
 
 mlc = pytest.importorskip(
@@ -25,6 +25,8 @@ pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:D
 
 ALL = [v.id for v in iv.versions()]
 VERSION_WARNING = 'Property "https://schema.org/version" is recommended, but does not exist.'
+LICENSE_WARNING = 'Property "https://schema.org/license" is recommended, but does not exist.'
+DATE_WARNING = 'Property "https://schema.org/datePublished" is recommended, but does not exist.'
 
 
 @pytest.fixture(autouse=True)
@@ -45,8 +47,13 @@ def test_every_version_validates_with_mlcroissant(vid: str) -> None:
     ds = croissant_dataset(to_croissant(vid))  # raises mlcroissant.ValidationError on any error
     issues = ds.metadata.ctx.issues
     assert not issues.errors
-    # the only warning: no version number, which the catalog does not record for any release
-    assert [w.split("] ", 1)[1] for w in issues.warnings] == [VERSION_WARNING]
+    # the only warnings: no version number and no full publication date, which the catalog
+    # does not record for any release (a bare year would read as 1 January), and no licence URL
+    # where the licence names none (imagenet-sketch: "not stated")
+    expected = [VERSION_WARNING, DATE_WARNING]
+    if not licence_urls(iv.get(vid).licence):
+        expected.append(LICENSE_WARNING)
+    assert sorted(w.split("] ", 1)[1] for w in issues.warnings) == sorted(expected)
 
 
 def test_the_validator_is_not_vacuous() -> None:
@@ -56,9 +63,10 @@ def test_the_validator_is_not_vacuous() -> None:
         croissant_dataset(doc)
 
 
-def test_a_given_version_leaves_no_warning() -> None:
+def test_a_given_version_leaves_only_the_date_warning() -> None:
     ds = croissant_dataset(to_croissant("ilsvrc2012", dataset_version="1.0.0"))
-    assert not ds.metadata.ctx.issues.warnings and ds.metadata.version == "1.0.0"
+    assert [w.split("] ", 1)[1] for w in ds.metadata.ctx.issues.warnings] == [DATE_WARNING]
+    assert ds.metadata.version == "1.0.0"
 
 
 @pytest.mark.parametrize("vid", ["ilsvrc2012", "imagenet-winter21"])
@@ -66,17 +74,82 @@ def test_croissant_fields_and_class_records(vid: str) -> None:
     v = iv.get(vid)
     doc = to_croissant(vid)
     assert doc["conformsTo"] == "http://mlcommons.org/croissant/1.1"
-    assert (doc["name"], doc["citeAs"], doc["license"], doc["url"]) == (v.name, v.citation, v.licence, v.homepage)
+    terms = "https://image-net.org/download.php"
+    assert (doc["name"], doc["citeAs"], doc["license"], doc["url"]) == (v.name, v.citation, terms, v.homepage)
     ds = croissant_dataset(doc)
     md = ds.metadata
-    assert (md.name, md.cite_as, md.url, md.license) == (v.name, v.citation, v.homepage, [v.licence])
-    assert md.date_published.year == v.year
+    assert (md.name, md.cite_as, md.url, md.license) == (v.name, v.citation, v.homepage, [terms])
+    assert md.date_published is None and doc["ivYear"] == v.year  # a year is not a date
+    assert [c.name for c in md.creators] == v.citation.split(". ")[0].split(", ")
     records = list(ds.records("classes"))
     cats = iv.categories(vid)
     assert [r["classes/label_index"] for r in records] == list(range(len(cats)))
     assert [r["classes/wnid"] for r in records] == list(cats)
     assert len(records) == {"ilsvrc2012": 1000, "imagenet-winter21": 19167}[vid]
     assert records[0]["classes/name"] == iv.Catalog.default().name_of(cats[0])
+
+
+def test_croissant_carries_the_survivors_as_rai_properties() -> None:
+    doc = to_croissant("imagenet-12k")
+    r = iv.survivors("imagenet-12k")
+    assert (
+        {f: x["count"] for f, x in doc["ivSurvivors"].items()}
+        == r.counts()
+        == {
+            "offensive": 74,
+            "sensitive": 411,
+            "derogatory": 3,
+        }
+    )
+    assert doc["ivSurvivors"]["offensive"]["source"] == "yang2020-safety"
+    assert doc["ivSurvivors"]["derogatory"]["source"] == "wordnet30-usage"
+    text = doc["rai:personalSensitiveInformation"]
+    assert text.startswith(f"{len(r):,} of the 11,821 classes") and "74 offensive (yang2020-safety)" in text
+    assert not croissant_dataset(doc).metadata.ctx.issues.errors
+    assert "Unknown" in to_croissant("imagenet-10k")["rai:personalSensitiveInformation"]
+
+
+def test_croissant_licences_are_urls_and_creators_people_or_bodies() -> None:
+    from imagenet_versions.export import creators, licence_urls
+
+    assert (
+        to_croissant("imagenet-r")["license"] == ["https://spdx.org/licenses/MIT.html"]
+        or to_croissant("imagenet-r")["license"] == "https://spdx.org/licenses/MIT.html"
+    )
+    assert licence_urls("hierarchy files: no licence file; images under the ImageNet terms of access") == [
+        "https://image-net.org/download.php"
+    ]
+    assert licence_urls("not stated for the images (collected by Google Image search)") == []
+    assert "license" not in to_croissant("imagenet-sketch")
+    assert "not stated" in to_croissant("imagenet-sketch")["description"]
+    assert creators("Google Research. ImageNet-PI. https://example") == [
+        {"@type": "sc:Organization", "name": "Google Research"}
+    ]
+    assert to_croissant("imagenet-a")["creator"][0] == {"@type": "sc:Person", "name": "Hendrycks"}
+    for v in iv.versions():
+        assert to_croissant(v.id).get("creator"), v.id  # Croissant 1.1 requires it
+
+
+def test_breeds_classes_are_labels_with_their_members_not_fake_wnids() -> None:
+    doc = to_croissant("breeds-entity13")
+    rs = doc["recordSet"][0]
+    assert "classes/wnid" not in {f["@id"] for f in rs["field"]}
+    rows = {r["classes/label"]: r for r in rs["data"]}
+    members = iv.member_classes("breeds-entity13")
+    assert "dummy32" in rows and rows["dummy32"]["classes/members"].split() == [
+        w for w, lab in members.items() if lab == "dummy32"
+    ]
+    assert sum(len(r["classes/members"].split()) for r in rs["data"]) == len(members)
+    records = list(croissant_dataset(doc).records("classes"))
+    assert len(records) == 13 and all("dummy" not in str(r.get("classes/wnid", "")) for r in records)
+
+
+def test_image_level_operations_export_no_empty_lists() -> None:
+    for vid in ("imagenette", "imagenet-real", "tiny-imagenet", "imagenet-12k"):
+        acts = to_croissant(vid)["prov:wasGeneratedBy"]
+        for act in acts if isinstance(acts, list) else [acts]:
+            for op in act["ivOperations"]:
+                assert [] not in op.values() and op.get("keep") != [], (vid, op)
 
 
 def test_winter21_provenance_is_the_filter_of_fall11() -> None:
@@ -111,7 +184,8 @@ def test_unknown_categories_still_export_valid_metadata() -> None:
 
 def test_offensive_labels_are_withheld_unless_asked() -> None:
     names = [r["classes/name"] for r in to_croissant("imagenet-fall11")["recordSet"][0]["data"]]
-    assert names.count(WITHHELD) == 437
+    # the 437 offensive classes and the 3 more that WordNet marks derogatory
+    assert names.count(WITHHELD) == len(set(iv.categories("imagenet-fall11")) & iv.flags.withheld_labels()) == 440
     shown = [r["classes/name"] for r in to_croissant("imagenet-fall11", show_offensive=True)["recordSet"][0]["data"]]
     assert WITHHELD not in shown
     # winter21 removed every offensive class: nothing to withhold
@@ -158,12 +232,36 @@ def test_prov_reads_back_with_every_node_and_edge(version: str | None, scope: st
             local(r.get_attribute("prov:activity").pop()),
         )
         for r in records(pdoc, prov_model.ProvDerivation)
+        if r.get_attribute("prov:activity")
     }
     assert derivations == {(e.parent, e.child, f"derive/{e.parent}/{e.child}") for e in edges}
     used = {(local(r.args[0]), local(r.args[1])) for r in records(pdoc, prov_model.ProvUsage)}
     assert used == {(f"derive/{e.parent}/{e.child}", e.parent) for e in edges}
     generated = {(local(r.args[0]), local(r.args[1])) for r in records(pdoc, prov_model.ProvGeneration)}
     assert generated == {(e.child, f"derive/{e.parent}/{e.child}") for e in edges}
+
+
+@pytest.mark.parametrize(("version", "scope"), [(None, "both"), ("imagenet-a", "ancestors")])
+def test_sparql_over_the_prov_turtle_finds_every_derivation(version: str | None, scope: str) -> None:
+    rdflib = pytest.importorskip("rdflib", reason="rdflib is missing: it comes with the test group (uv sync)")
+    turtle = read_prov(to_prov(version, scope=scope)).serialize(format="rdf", rdf_format="turtle")
+    g = rdflib.Graph().parse(data=turtle, format="turtle")
+    keep = set(select_versions(version, scope=scope))
+    edges = {(e.parent, e.child) for e in iv.Catalog.default().edges if e.parent in keep and e.child in keep}
+    assert edges
+
+    def pairs(query: str) -> set[tuple[str, str]]:
+        prefix = "PREFIX prov: <http://www.w3.org/ns/prov#>\n"
+        return {(str(a).removeprefix(URN_PREFIX), str(b).removeprefix(URN_PREFIX)) for a, b in g.query(prefix + query)}
+
+    assert pairs("SELECT ?p ?c WHERE { ?c prov:wasDerivedFrom ?p }") == edges
+    used = pairs("SELECT ?p ?act WHERE { ?act prov:used ?p }")
+    assert used == {(p, f"derive/{p}/{c}") for p, c in edges}
+    generated = pairs("SELECT ?c ?act WHERE { ?c prov:wasGeneratedBy ?act }")
+    assert generated == {(c, f"derive/{p}/{c}") for p, c in edges}
+    # the qualified form is still there, with its activity
+    qualified = pairs("SELECT ?p ?act WHERE { ?c prov:qualifiedDerivation [ prov:entity ?p ; prov:hadActivity ?act ] }")
+    assert qualified == {(p, f"derive/{p}/{c}") for p, c in edges}
 
 
 def test_prov_attributes_are_the_catalog_s() -> None:
@@ -191,7 +289,8 @@ def test_prov_attributes_are_the_catalog_s() -> None:
 def test_cli_export_croissant_and_prov(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "in1k.json"
     assert main(["export", "croissant", "in1k", "-o", str(out)]) == 0
-    assert capsys.readouterr().out == f"wrote {out}\n"
+    cap = capsys.readouterr()
+    assert (cap.out, cap.err) == ("", f"wrote {out}\n")  # stdout stays for data
     croissant_dataset(json.loads(out.read_text("utf-8")))
     assert main(["export", "prov", "imagenet-a", "--ancestors"]) == 0
     pdoc = read_prov(json.loads(capsys.readouterr().out))
@@ -212,3 +311,14 @@ def test_exporting_keeps_the_import_light() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert json.loads(out) == []
+
+
+def test_a_downloadable_image_list_is_a_distribution_pinned_by_sha256() -> None:
+    doc = to_croissant("tiny-imagenet")
+    (f,) = doc["distribution"]
+    assert f["@type"] == "cr:FileObject" and f["contentUrl"].startswith("https://raw.githubusercontent.com/")
+    assert len(f["sha256"]) == 64 and "/6125d8a1069df02232eb57678fd46c700411dd45/" in f["contentUrl"]
+    md = croissant_dataset(doc).metadata
+    assert not md.ctx.issues.errors and [d.content_url for d in md.distribution] == [f["contentUrl"]]
+    assert "distribution" in to_croissant("imagenet2012-multilabel")
+    assert "distribution" not in to_croissant("ilsvrc2012")  # no checksummed download is recorded

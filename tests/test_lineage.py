@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import networkx as nx
 import pytest
 
@@ -70,3 +73,29 @@ def test_verify_finds_an_undocumented_mismatch_in_a_broken_edge() -> None:
 def test_21k_p_winter21_is_a_subset_of_the_winter21_reconstruction() -> None:
     assert set(iv.categories("imagenet-21k-p-winter21")) <= set(iv.categories("imagenet-winter21"))
     assert set(iv.categories("imagenet-21k-p-fall11")) <= set(iv.categories("imagenet-12k"))
+
+
+def test_plain_graph_round_trips_through_graphml_gexf_and_node_link(tmp_path: Path) -> None:
+    import networkx as nx
+
+    g = iv.to_networkx()
+    with pytest.raises(nx.NetworkXError):
+        g.add_node("x")  # frozen
+    for node, data in g.nodes(data=True):
+        assert all(isinstance(x, (str, int, bool)) for x in data.values()), node
+    nx.write_graphml(g, tmp_path / "lineage.graphml")
+    back = nx.read_graphml(tmp_path / "lineage.graphml")
+    assert set(back.nodes) == set(g.nodes) and set(back.edges) == set(g.edges)
+    assert dict(back.nodes["imagenet-winter21"]) == dict(g.nodes["imagenet-winter21"])
+    assert dict(back.edges["imagenet-fall11", "imagenet-winter21"]) == dict(
+        g.edges["imagenet-fall11", "imagenet-winter21"]
+    )
+    nx.write_gexf(g, tmp_path / "lineage.gexf")
+    assert set(nx.read_gexf(tmp_path / "lineage.gexf").edges) == set(g.edges)
+    data = json.loads(json.dumps(nx.node_link_data(g, edges="edges")))
+    again = nx.node_link_graph(data, edges="edges")
+    assert nx.utils.graphs_equal(again, g)
+    # the object graph is still there for Python callers
+    obj = iv.lineage_graph()
+    assert obj.nodes["ilsvrc2012"]["version"] is iv.get("ilsvrc2012")
+    assert iv.lineage_graph(plain=True) is g

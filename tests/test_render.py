@@ -220,7 +220,8 @@ def test_text_formats_and_bad_format(tmp_path: Path) -> None:
 def test_cli_render(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "a.mmd"
     assert main(["lineage", "imagenet-a", "--ancestors", "--render", str(out), "--mark", "fall11"]) == 0
-    assert capsys.readouterr().out == f"wrote {out}\n"
+    cap = capsys.readouterr()
+    assert (cap.out, cap.err) == ("", f"wrote {out}\n")  # stdout stays for data
     assert out.read_text("utf-8") == rd.to_mermaid("imagenet-a", scope="ancestors", marked=["imagenet-fall11"])
     if DOT is not None or importlib.util.find_spec("matplotlib") is not None:
         svg = tmp_path / "a.svg"
@@ -260,5 +261,109 @@ def test_update_readme_rewrites_a_stale_block(tmp_path: Path) -> None:
     assert subprocess.run([*tool, "--check"], capture_output=True, check=False).returncode == 1
     assert subprocess.run(tool, capture_output=True, check=False).returncode == 0
     text = readme.read_text("utf-8")
-    assert text.startswith("# x\n\n<!-- lineage:start -->\n```mermaid\nflowchart TD\n") and text.endswith("\n\nrest\n")
+    assert text.startswith("# x\n\n<!-- lineage:start -->\n```mermaid\nflowchart LR\n") and text.endswith("\n\nrest\n")
     assert subprocess.run([*tool, "--check"], capture_output=True, check=False).returncode == 0
+
+
+# ---------------------------------------------------------------- issue 12: legible, escaped, non-overlapping
+
+
+def test_dot_quote_escapes_backslashes_quotes_and_newlines() -> None:
+    assert rd._dot_quote('a\\b "c"\nd') == '"a\\\\b \\"c\\"\\nd"'
+    assert rd._dot_quote("x\\") == '"x\\\\"'  # a trailing backslash cannot swallow the closing quote
+    assert rd._dot_quote("a\r\nb") == '"a\\nb"'
+
+
+@needs_dot
+def test_hostile_labels_survive_graphviz() -> None:
+    text = "digraph g { n [label=" + rd._dot_quote('evil\\" ];\n} x') + "]; }"
+    r = subprocess.run([DOT, "-Tsvg"], input=text.encode(), capture_output=True, check=False)
+    assert r.returncode == 0, r.stderr
+    assert 'evil\\" ];' in "".join(svg_texts(r.stdout)).replace("\u00a0", " ")
+
+
+def test_mermaid_is_left_to_right_by_default_and_escapes_quotes() -> None:
+    assert rd.to_mermaid().startswith("flowchart LR\n")
+    assert rd.to_mermaid(direction="TD").startswith("flowchart TD\n")
+    assert rd._mermaid_text('a "b" <c>') == "a #quot;b#quot; #lt;c#gt;"
+
+
+@needs_mpl
+@pytest.mark.parametrize(("version", "scope", "to"), SELECTIONS)
+def test_matplotlib_fallback_labels_do_not_overlap(version: str | None, scope: rd.Scope, to: str | None) -> None:
+    cat = iv.Catalog.default()
+    ids = rd.select_versions(version, scope=scope, to=to, catalog=cat)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Annotation
+
+    fig = rd._figure(cat, ids, set())
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()  # lays out the text: real extents
+    renderer = canvas.get_renderer()
+    ax = fig.axes[0]
+    boxes = []
+    for t in ax.texts:
+        if isinstance(t, Annotation):  # the arrows
+            continue
+        patch = t.get_bbox_patch()
+        box = patch.get_window_extent(renderer) if patch is not None else t.get_window_extent(renderer)
+        boxes.append((t.get_text(), box))
+    assert len(boxes) == len(ids) + len(rd._edges(cat, ids))
+    fig_box = fig.bbox
+    for text, b in boxes:
+        assert (
+            fig_box.x0 - 1 <= b.x0 and b.x1 <= fig_box.x1 + 1 and fig_box.y0 - 1 <= b.y0 and b.y1 <= fig_box.y1 + 1
+        ), text
+    for i, (t1, b1) in enumerate(boxes):
+        for t2, b2 in boxes[i + 1 :]:
+            assert not b1.overlaps(b2), (t1, t2)
+
+
+def _mmdc() -> str | None:
+    import os
+
+    found = os.environ.get("MMDC") or shutil.which("mmdc")
+    return found if found and Path(found).exists() else None
+
+
+MMDC, CHROMIUM = _mmdc(), shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(
+    MMDC is None or CHROMIUM is None,
+    reason="mermaid-cli and chromium are needed: apt-get install chromium nodejs npm; "
+    "PUPPETEER_SKIP_DOWNLOAD=1 npm install -g @mermaid-js/mermaid-cli (or set MMDC); .ci/run does",
+)
+def test_readme_family_diagram_renders_at_most_1600_px_wide(tmp_path: Path) -> None:
+    import json
+    import re
+
+    text = (ROOT / "README.md").read_text("utf-8")
+    block = text.split("<!-- lineage:start -->\n```mermaid\n", 1)[1].split("```\n<!-- lineage:end -->", 1)[0]
+    assert block == rd.to_mermaid()
+    (tmp_path / "family.mmd").write_text(block, "utf-8")
+    (tmp_path / "puppeteer.json").write_text(json.dumps({"executablePath": CHROMIUM, "args": ["--no-sandbox"]}))
+    r = subprocess.run(
+        [
+            MMDC,
+            "-p",
+            str(tmp_path / "puppeteer.json"),
+            "-i",
+            str(tmp_path / "family.mmd"),
+            "-o",
+            str(tmp_path / "f.svg"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert r.returncode == 0, r.stderr[-2000:]
+    svg = (tmp_path / "f.svg").read_text("utf-8")
+    m = re.search(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) ([\d.]+)"', svg)
+    assert m is not None
+    width, height = float(m.group(1)), float(m.group(2))
+    assert 300 < width <= 1600, (width, height)
+    # every version made it into the picture (Mermaid writes labels as HTML in foreignObject)
+    for v in iv.versions():
+        assert f">{v.id}<" in svg, v.id

@@ -567,7 +567,7 @@ def imagenet_d_rusak(inp: Inputs, ilsvrc: list[str]) -> list[str]:
     return kept
 
 
-def build(inp: Inputs, out: Path, robustness_wheel: Path | None) -> dict[str, str]:
+def build(inp: Inputs, out: Path, robustness_wheel: Path | None) -> dict[str, str]:  # noqa: C901  (one linear build recipe)
     files: dict[str, bytes] = {}
 
     def put(rel: str, lines: list[str]) -> None:
