@@ -264,9 +264,9 @@ def diff(
     removed = tuple(w for w in ca if w not in sb and w not in relabelled_a)
     added = tuple(w for w in cb if w not in sa and w not in relabelled_b)
     events = edge_events(cat, (s.derivation for s in path), set(removed) | set(added)) if path else {}
-    cd = CategoryDiff(
-        a, b, added, removed, frozenset(sa & sb), tuple(pairs), {w: tuple(ev) for w, ev in events.items()}
-    )
+    # removed classes in a's label order, then added ones in b's: the same order in every process
+    explained = {w: tuple(events[w]) for w in (*removed, *added) if w in events}
+    cd = CategoryDiff(a, b, added, removed, frozenset(sa & sb), tuple(pairs), explained)
     img = None
     if images:
         from imagenet_versions.images import image_diff
