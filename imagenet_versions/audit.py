@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import functools
 import re
+import weakref
+from types import MappingProxyType
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
@@ -25,6 +27,7 @@ from imagenet_versions import flags as _flags
 from imagenet_versions import wordnet
 from imagenet_versions.catalog import Catalog, catalog_or_default
 from imagenet_versions.diff import Event, edge_events
+from imagenet_versions.lineage import topological_edges
 from imagenet_versions.errors import AmbiguousLemmaError, CategoriesUnknownError, UnknownSynsetError
 from imagenet_versions.operations import Relabel
 
@@ -52,7 +55,22 @@ def member_classes(version: str, *, catalog: Catalog | None = None) -> dict[str,
         CategoriesUnknownError: the version's categories are not known.
     """
     cat = catalog_or_default(catalog)
-    vid = cat.resolve(version)
+    return dict(_members(cat, cat.resolve(version)))
+
+
+_MEMBERS: weakref.WeakKeyDictionary[Catalog, dict[str, Mapping[str, str]]] = weakref.WeakKeyDictionary()
+
+
+def _members(cat: Catalog, vid: str) -> Mapping[str, str]:
+    """:func:`member_classes` of a resolved id, computed once per catalog (read-only)."""
+    per_cat = _MEMBERS.setdefault(cat, {})
+    found = per_cat.get(vid)
+    if found is None:
+        found = per_cat[vid] = MappingProxyType(_compute_members(cat, vid))
+    return found
+
+
+def _compute_members(cat: Catalog, vid: str) -> dict[str, str]:
     cats = cat.categories(vid)
     for edge in cat.parents(vid):
         state = cat.categories(edge.parent)
@@ -220,11 +238,11 @@ def survivors(
     """
     cat = catalog_or_default(catalog)
     vid = cat.resolve(version)
-    members = member_classes(vid, catalog=cat)
+    members = _members(cat, vid)
     flag_names = tuple(dict.fromkeys(flags))
     users = _user_list(user)
     sets = _flagged_sets(flag_names, users, urls)
-    hit = {w for w in members if any(w in s for s in sets.values())}
+    hit = set(frozenset().union(*sets.values()).intersection(members))
     removals = _removals(cat, hit)
     out = []
     for w in members:
@@ -252,7 +270,7 @@ def _unsafe_versions(cat: Catalog, flags: tuple[str, ...]) -> frozenset[str]:
     out = set()
     for v in cat:
         try:
-            if hit.intersection(member_classes(v.id, catalog=cat)):
+            if hit.intersection(_members(cat, v.id)):
                 out.add(v.id)
         except CategoriesUnknownError:
             continue
@@ -364,10 +382,10 @@ def trace(query: str, *, catalog: Catalog | None = None) -> Trace:
 def _trace(wnid: str, cat: Catalog) -> Trace:
     present, absent, unknown = [], [], []
     relabelled: dict[str, str] = {}
-    members: dict[str, dict[str, str]] = {}
+    members: dict[str, Mapping[str, str]] = {}
     for v in cat:
         try:
-            m = member_classes(v.id, catalog=cat)
+            m = _members(cat, v.id)
         except CategoriesUnknownError:
             unknown.append(v.id)
             continue
@@ -381,7 +399,7 @@ def _trace(wnid: str, cat: Catalog) -> Trace:
     events: list[TraceEvent] = []
     drops = edge_events(cat, [e for e in cat.edges if e.parent in members and e.child in members], {wnid})
     by_edge = {(e.parent, e.child): e for e in drops.get(wnid, [])}
-    for e in _topological_edges(cat):
+    for e in topological_edges(cat):
         if e.parent not in members or e.child not in members:
             continue
         before, after = wnid in members[e.parent], wnid in members[e.child]
@@ -401,15 +419,6 @@ def _trace(wnid: str, cat: Catalog) -> Trace:
     except UnknownSynsetError:
         name, gloss, fl = cat.name_of(wnid), "", ()
     return Trace(wnid, name, gloss, tuple(present), relabelled, tuple(absent), tuple(unknown), tuple(events), fl)
-
-
-def _topological_edges(cat: Catalog) -> list[Any]:
-    import networkx as nx
-
-    from imagenet_versions.lineage import lineage_graph
-
-    order = {v: i for i, v in enumerate(nx.topological_sort(lineage_graph(cat)))}
-    return sorted(cat.edges, key=lambda e: (order[e.parent], order[e.child]))
 
 
 # ------------------------------------------------------------------ subtree x version
@@ -462,6 +471,6 @@ def subtree(root: str, version: str, *, catalog: Catalog | None = None) -> Subtr
     r = _resolve_one(root)
     vid = cat.resolve(version)
     members = frozenset({r} | wordnet.descendants(r))
-    have = member_classes(vid, catalog=cat)
+    have = _members(cat, vid)
     present = tuple(w for w in have if w in members)
     return Subtree(r, wordnet.synset(r).name.replace("_", " "), vid, members, present)

@@ -34,6 +34,8 @@ CategoryStatus = Literal["published", "reconstructed", "derived", "unknown"]
 _STATUSES = ("published", "reconstructed", "derived", "unknown")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9.\-]*$")
 _CATEGORY_RE = re.compile(r"^(n\d{8}|dummy\d+)$")
+# a whole file of category ids, one per line (what _read_lines checks line by line)
+_CATEGORY_LINES = re.compile(r"(?:(?:n\d{8}|dummy\d+)\n)*(?:n\d{8}|dummy\d+)?")
 
 
 def normalize(name: str) -> str:
@@ -142,6 +144,8 @@ class Catalog:
         self._root = root
         self._source = source
         self._categories: dict[str, tuple[str, ...] | None] = {}
+        self._sets: dict[str, frozenset[str]] = {}
+        self._resolved: dict[str, str] = {}
         self._name_table: dict[str, str] | None = None
         self._alias: dict[str, set[str]] = {}
         for v in self._versions.values():
@@ -229,6 +233,10 @@ class Catalog:
         """
         if isinstance(query, Version):
             query = query.id
+        if isinstance(query, str):
+            known = self._resolved.get(query)
+            if known is not None:
+                return known
         key = normalize(str(query))
         ids = self._alias.get(key)
         if not ids:
@@ -244,7 +252,10 @@ class Catalog:
             raise AmbiguousVersionError(
                 str(query), tuple((vid, self._count(vid)) for vid in ordered), "use one of these ids"
             )
-        return next(iter(ids))
+        vid = next(iter(ids))
+        if isinstance(query, str):
+            self._resolved[query] = vid
+        return vid
 
     def get(self, query: str) -> Version:
         """Return the :class:`Version` for an id or alias (see :meth:`resolve`)."""
@@ -299,6 +310,18 @@ class Catalog:
             self._name_table = table
         return self._name_table
 
+    def category_set(self, query: str) -> frozenset[str]:
+        """The version's categories as a frozenset (built once per catalog and version).
+
+        Raises:
+            CategoriesUnknownError: as :meth:`categories`.
+        """
+        vid = self.resolve(query)
+        found = self._sets.get(vid)
+        if found is None:
+            found = self._sets[vid] = frozenset(self.categories(vid))
+        return found
+
     def has_categories(self, query: str) -> bool:
         return self._categories_or_none(self.resolve(query)) is not None
 
@@ -327,6 +350,8 @@ class Catalog:
 
     def _read_lines(self, rel: str, what: str) -> list[str]:
         text = self._read_text(rel, what)
+        if _CATEGORY_LINES.fullmatch(text):  # the common case, checked in one pass
+            return text.split()
         out = []
         for n, line in enumerate(text.splitlines(), 1):
             line = line.strip()

@@ -9,7 +9,9 @@ indices between two versions through the same path, relabels included.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import weakref
+from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from typing import Any, Literal
 
 from attrs import field, frozen
@@ -17,7 +19,7 @@ from attrs import field, frozen
 from imagenet_versions.catalog import Catalog, Derivation, catalog_or_default
 from imagenet_versions.errors import LineageError
 from imagenet_versions.lineage import Step, derivation_path
-from imagenet_versions.operations import Relabel
+from imagenet_versions.operations import Operation, Relabel
 
 __all__ = ["CategoryDiff", "Event", "LabelMap", "VersionDiff", "diff", "edge_events", "label_map"]
 
@@ -161,18 +163,51 @@ class LabelMap:
         }
 
 
+@frozen
+class _Step:
+    """One operation of an edge read parent -> child, with the categories before and after it."""
+
+    kind: str
+    op: Operation | None  # None: the child's published list differs from what the operations produce
+    after: tuple[str, ...] = field(repr=False)
+    before_set: frozenset[str] = field(repr=False)
+    changed: frozenset[str] = field(repr=False)  # in before or after, not both
+
+
+_STEPS: weakref.WeakKeyDictionary[Catalog, dict[tuple[str, str], tuple[_Step, ...]]] = weakref.WeakKeyDictionary()
+
+
+def _edge_steps(cat: Catalog, d: Derivation) -> tuple[_Step, ...]:
+    """The steps of one edge, computed once per catalog."""
+    per_cat = _STEPS.setdefault(cat, {})
+    found = per_cat.get((d.parent, d.child))
+    if found is not None:
+        return found
+    state = cat.categories(d.parent)
+    state_set = cat.category_set(d.parent)
+    steps = []
+    stages: list[tuple[str, Operation | None, tuple[str, ...]]] = []
+    for op in d.ops:
+        after = op.apply(state)
+        stages.append((op.label, op, after))
+        state = after
+    published = cat.categories(d.child)
+    if published != state:
+        stages.append(("published-list", None, published))
+    for kind, op, after in stages:
+        after_set = frozenset(after)
+        steps.append(_Step(kind, op, after, state_set, state_set ^ after_set))
+        state_set = after_set
+    per_cat[(d.parent, d.child)] = found = tuple(steps)
+    return found
+
+
 def _edge_states(cat: Catalog, d: Derivation) -> list[tuple[str, tuple[str, ...]]]:
     """States along one edge read parent -> child: (op kind, categories after it)."""
-    states = [("", cat.categories(d.parent))]
-    for op in d.ops:
-        states.append((op.label, op.apply(states[-1][1])))
-    published = cat.categories(d.child)
-    if published != states[-1][1]:
-        states.append(("published-list", published))
-    return states
+    return [("", cat.categories(d.parent))] + [(st.kind, st.after) for st in _edge_steps(cat, d)]
 
 
-def edge_events(cat: Catalog, derivations: Iterable[Derivation], wanted: set[str]) -> dict[str, list[Event]]:
+def edge_events(cat: Catalog, derivations: Iterable[Derivation], wanted: AbstractSet[str]) -> dict[str, list[Event]]:
     """For each wanted wnid, the events (drop or introduction) on these edges, read parent -> child.
 
     Each event names the operation of the edge that caused it, or ``published-list``
@@ -180,19 +215,65 @@ def edge_events(cat: Catalog, derivations: Iterable[Derivation], wanted: set[str
     """
     out: dict[str, list[Event]] = {}
     for d in derivations:
-        states = _edge_states(cat, d)
-        for i in range(1, len(states)):
-            kind, after = states[i]
-            before_set, after_set = set(states[i - 1][1]), set(after)
-            op = d.ops[i - 1] if i - 1 < len(d.ops) else None
-            for w in wanted & (before_set ^ after_set):
-                effect: Literal["dropped", "introduced"] = "dropped" if w in before_set else "introduced"
-                if op is not None:
-                    reason = op.why(w)
+        for st in _edge_steps(cat, d):
+            hits = wanted & st.changed if len(wanted) < len(st.changed) else st.changed & wanted
+            for w in hits:
+                effect: Literal["dropped", "introduced"] = "dropped" if w in st.before_set else "introduced"
+                if st.op is not None:
+                    reason = st.op.why(w)
                 else:
                     reason = d.known_mismatches.get(w) or "the published list differs from what the operations produce"
-                out.setdefault(w, []).append(Event(w, d.parent, d.child, kind, effect, reason))
+                out.setdefault(w, []).append(Event(w, d.parent, d.child, st.kind, effect, reason))
     return out
+
+
+class _Explanations(Mapping[str, tuple[Event, ...]]):
+    """The explanations of a category diff, computed when first read.
+
+    Keys are the removed classes in ``a``'s label order, then the added ones in
+    ``b``'s; each maps to the events on the path that caused it.
+    """
+
+    def __init__(self, cat: Catalog, derivations: tuple[Derivation, ...], ordered: tuple[str, ...]) -> None:
+        self._cat = cat
+        self._derivations = derivations
+        self._ordered = ordered
+        self._all: dict[str, tuple[Event, ...]] | None = None
+        self._keys: frozenset[str] | None = None
+        self._lookups = 0
+
+    def _full(self) -> dict[str, tuple[Event, ...]]:
+        if self._all is None:
+            events = edge_events(self._cat, self._derivations, frozenset(self._ordered))
+            self._all = {w: tuple(events[w]) for w in self._ordered if w in events}
+        return self._all
+
+    def __getitem__(self, wnid: str) -> tuple[Event, ...]:
+        if self._all is None and isinstance(wnid, str) and self._lookups < 16:
+            # a few single look-ups (explain(w)) need not explain every class
+            self._lookups += 1
+            if self._keys is None:
+                self._keys = frozenset(self._ordered)
+            events = edge_events(self._cat, self._derivations, {wnid}) if wnid in self._keys else {}
+            if wnid not in events:
+                raise KeyError(wnid)
+            return tuple(events[wnid])
+        return self._full()[wnid]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._full())
+
+    def __len__(self) -> int:
+        return len(self._full())
+
+    def __eq__(self, other: object) -> bool:
+        return dict(self._full()) == (dict(other) if isinstance(other, Mapping) else other)
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __repr__(self) -> str:
+        return repr(self._full())
 
 
 def _relabel_targets(cat: Catalog, path: list[Step], start: tuple[str, ...]) -> dict[str, set[str]]:
@@ -254,19 +335,18 @@ def diff(
         path: list[Step] | None = derivation_path(a, b, cat)
     except LineageError:
         path = None
-    sa, sb = set(ca), set(cb)
+    sa, sb = cat.category_set(a), cat.category_set(b)
     pairs: list[tuple[str, str]] = []
-    if path:
+    if path and any(isinstance(o, Relabel) and o.level == "categories" for st in path for o in st.derivation.ops):
         reach = _relabel_targets(cat, path, ca)
         pairs = [(w, t) for w in ca for t in sorted(reach[w]) if t != w and t in sb]
     relabelled_a = {p[0] for p in pairs}
     relabelled_b = {p[1] for p in pairs}
     removed = tuple(w for w in ca if w not in sb and w not in relabelled_a)
     added = tuple(w for w in cb if w not in sa and w not in relabelled_b)
-    events = edge_events(cat, (s.derivation for s in path), set(removed) | set(added)) if path else {}
     # removed classes in a's label order, then added ones in b's: the same order in every process
-    explained = {w: tuple(events[w]) for w in (*removed, *added) if w in events}
-    cd = CategoryDiff(a, b, added, removed, frozenset(sa & sb), tuple(pairs), explained)
+    explained = _Explanations(cat, tuple(s.derivation for s in path) if path else (), (*removed, *added))
+    cd = CategoryDiff(a, b, added, removed, sa & sb, tuple(pairs), explained)
     img = None
     if images:
         from imagenet_versions.images import image_diff

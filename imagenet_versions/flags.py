@@ -44,14 +44,13 @@ import json
 import os
 import re
 from collections.abc import Iterable, Mapping
-from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Literal
 
 import attrs
 
-from imagenet_versions import wordnet
+from imagenet_versions import _data, wordnet
 from imagenet_versions.errors import CatalogError, UnknownSynsetError, WordNetUnavailableError
 
 __all__ = [
@@ -313,8 +312,7 @@ def _check_flag(flag: str) -> FlagSource:
 
 @functools.cache
 def _safety() -> dict[str, tuple[str, float | None]]:
-    path = resources.files("imagenet_versions") / "data" / "person_safety.tsv"
-    rows = path.read_text(encoding="utf-8").splitlines()
+    rows = _data.read_text("person_safety.tsv").splitlines()
     out: dict[str, tuple[str, float | None]] = {}
     for line in rows[1:]:
         wnid, label, score = line.split("\t")
@@ -403,13 +401,10 @@ def _person_flag(wnid: str) -> dict[str, Evidence]:
     return {"person": Evidence("person", _WN_PERSON.name, path, f"{len(path) - 1} hyponym links below n00007846")}
 
 
-@functools.cache
 def _wordnet_flagged() -> dict[str, frozenset[str]]:
-    found: dict[str, set[str]] = {"derogatory": set(), "informal": set()}
-    for wnid in wordnet.snapshot_wnids():
-        for flag in _wordnet(wordnet.synset(wnid)):
-            found[flag].add(wnid)
-    return {flag: frozenset(ws) for flag, ws in found.items()}
+    """``derogatory`` and ``informal`` over the whole snapshot: :func:`_wordnet` applied to
+    every synset when the package data is built (``tools/build_answers.py``)."""
+    return {flag: wordnet.answer_set(flag) for flag in ("derogatory", "informal")}
 
 
 # --- on demand -------------------------------------------------------------------
@@ -651,6 +646,9 @@ def _check_in_corpus(wnid: str, path: Path, n: int) -> None:
 
 # --- queries ---------------------------------------------------------------------
 
+# The shipped flags of a snapshot wnid, with their evidence, once computed.
+_shipped_cache: dict[str, Mapping[str, Evidence]] = {}
+
 
 def flags_for(
     wnid: str,
@@ -680,8 +678,13 @@ def flags_for(
         >>> sorted(flags_for("n02084071"))
         []
     """
-    s = wordnet.synset(wnid, full=full)
-    found = {**_yang(wnid), **_wordnet(s), **_person_flag(wnid)}
+    if isinstance(wnid, str) and wnid in _shipped_cache:
+        found = dict(_shipped_cache[wnid])
+    else:
+        s = wordnet.synset(wnid, full=full)
+        found = {**_yang(wnid), **_wordnet(s), **_person_flag(wnid)}
+        if wordnet.in_snapshot(wnid):
+            _shipped_cache[wnid] = MappingProxyType(dict(found))
     if on_demand:
         for flag in ("ambiguous", "nsfw-audit"):
             url = (urls or {}).get(FLAGS[flag])
@@ -709,14 +712,19 @@ def flagged(flag: str, *, url: str | None = None) -> frozenset[str]:
     """
     src = _check_flag(flag)
     if src is _YANG:
-        if flag == "not-imageable":
-            return frozenset(w for w, (lab, sc) in _safety().items() if lab == "safe" and sc is not None and sc < 4)
-        return frozenset(w for w, (lab, _) in _safety().items() if lab == flag)
+        return _yang_flagged(flag)
     if src is _WN_USAGE:
         return _wordnet_flagged()[flag]
     if src is _WN_PERSON:
         return _person()
     return frozenset(_on_demand(flag, url))
+
+
+@functools.cache
+def _yang_flagged(flag: str) -> frozenset[str]:
+    if flag == "not-imageable":
+        return frozenset(w for w, (lab, sc) in _safety().items() if lab == "safe" and sc is not None and sc < 4)
+    return frozenset(w for w, (lab, _) in _safety().items() if lab == flag)
 
 
 def withheld_labels() -> frozenset[str]:

@@ -14,7 +14,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
 
-import golden_outputs as golden  # noqa: E402
+import golden_outputs as golden
 
 
 @pytest.fixture(scope="module")
