@@ -29,8 +29,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _emit_json(doc: Any) -> None:
-    json.dump(doc, sys.stdout, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")
+    # one write: json.dump() would write each of its (tens of thousands of) pieces
+    sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
 
 
 def _table(rows: Sequence[Sequence[Any]], header: Sequence[str]) -> str:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import re
-import weakref
 from types import MappingProxyType
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
@@ -58,12 +57,9 @@ def member_classes(version: str, *, catalog: Catalog | None = None) -> dict[str,
     return dict(_members(cat, cat.resolve(version)))
 
 
-_MEMBERS: weakref.WeakKeyDictionary[Catalog, dict[str, Mapping[str, str]]] = weakref.WeakKeyDictionary()
-
-
 def _members(cat: Catalog, vid: str) -> Mapping[str, str]:
     """:func:`member_classes` of a resolved id, computed once per catalog (read-only)."""
-    per_cat = _MEMBERS.setdefault(cat, {})
+    per_cat: dict[str, Mapping[str, str]] = cat._store("audit.members")
     found = per_cat.get(vid)
     if found is None:
         found = per_cat[vid] = MappingProxyType(_compute_members(cat, vid))
@@ -194,6 +190,9 @@ def _evidence(wnid: str, wanted: Iterable[str], users: list[Any], urls: Mapping[
 
 
 def _name(cat: Catalog, wnid: str) -> str:
+    facts = _flags.flag_facts(wnid)
+    if facts is not None:
+        return facts[0].replace("_", " ")
     try:
         return wordnet.synset(wnid).name.replace("_", " ")
     except UnknownSynsetError:
@@ -238,19 +237,40 @@ def survivors(
     """
     cat = catalog_or_default(catalog)
     vid = cat.resolve(version)
-    members = _members(cat, vid)
     flag_names = tuple(dict.fromkeys(flags))
     users = _user_list(user)
+    if users or urls:
+        return _survivors(cat, vid, flag_names, users, urls)
+    # shipped flags only: the report is an immutable value, kept per catalog
+    reports: dict[tuple[str, tuple[str, ...]], SurvivorReport] = cat._store("audit.survivors")
+    key = (vid, flag_names)
+    found = reports.get(key)
+    if found is None:
+        if len(reports) >= 64:
+            reports.pop(next(iter(reports)))
+        found = reports[key] = _survivors(cat, vid, flag_names, users, urls)
+    return found
+
+
+def _survivors(
+    cat: Catalog, vid: str, flag_names: tuple[str, ...], users: list[Any], urls: Mapping[str, str] | None
+) -> SurvivorReport:
+    members = _members(cat, vid)
     sets = _flagged_sets(flag_names, users, urls)
     hit = set(frozenset().union(*sets.values()).intersection(members))
     removals = _removals(cat, hit)
     out = []
-    for w in members:
-        if w not in hit:
-            continue
+    for w in filter(hit.__contains__, members):
         fl = tuple(f for f in flag_names if w in sets[f])
         out.append(
-            Survivor(w, _name(cat, w), fl, _evidence(w, fl, users, urls), members[w], tuple(removals.get(w, ())))
+            Survivor(
+                w,
+                _name(cat, w),
+                fl,
+                MappingProxyType(_evidence(w, fl, users, urls)),
+                members[w],
+                tuple(removals.get(w, ())),
+            )
         )
     return SurvivorReport(vid, flag_names, tuple(out), len(members))
 

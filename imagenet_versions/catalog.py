@@ -35,7 +35,7 @@ _STATUSES = ("published", "reconstructed", "derived", "unknown")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9.\-]*$")
 _CATEGORY_RE = re.compile(r"^(n\d{8}|dummy\d+)$")
 # a whole file of category ids, one per line (what _read_lines checks line by line)
-_CATEGORY_LINES = re.compile(r"(?:(?:n\d{8}|dummy\d+)\n)*(?:n\d{8}|dummy\d+)?")
+_CATEGORY_LINES = re.compile(r"(?:n[0-9]{8}\n)*")
 
 
 def normalize(name: str) -> str:
@@ -145,6 +145,8 @@ class Catalog:
         self._source = source
         self._categories: dict[str, tuple[str, ...] | None] = {}
         self._sets: dict[str, frozenset[str]] = {}
+        self._lines: dict[str, tuple[str, ...]] = {}
+        self._stores: dict[str, dict[Any, Any]] = {}
         self._resolved: dict[str, str] = {}
         self._name_table: dict[str, str] | None = None
         self._alias: dict[str, set[str]] = {}
@@ -191,11 +193,12 @@ class Catalog:
                 msg = f"{source}: duplicate version id {v.id!r}"
                 raise CatalogError(msg)
             versions[v.id] = v
-        cat = cls(versions, (), root=root, source=source)
+        reader = cls(versions, (), root=root, source=source)
         edges = []
         for i, rec in enumerate(doc.get("edge", []), 1):
-            edges.append(cat._edge_from_record(rec, f"{source}: edge #{i}"))
+            edges.append(reader._edge_from_record(rec, f"{source}: edge #{i}"))
         cat = cls(versions, tuple(edges), root=root, source=source)
+        cat._lines = reader._lines  # lists already read for the edges' operations
         for e in edges:
             if len(cat._parents[e.child]) > 1 and versions[e.child].category_status == "derived":
                 msg = f"{source}: derived version {e.child!r} has several parents; its categories are ambiguous"
@@ -274,6 +277,14 @@ class Catalog:
         except CategoriesUnknownError:
             return None
 
+    def _store(self, name: str) -> dict[Any, Any]:
+        """A cache that lives as long as this catalog, for the query modules (diff, audit):
+        answers computed from it once (edge steps, member classes, recent diffs)."""
+        found = self._stores.get(name)
+        if found is None:
+            found = self._stores[name] = {}
+        return found
+
     # ---------------------------------------------------------------- categories
 
     def categories(self, query: str) -> tuple[str, ...]:
@@ -348,7 +359,13 @@ class Catalog:
             msg = f"{self._source}: cannot read {rel} ({what}): {exc.strerror or exc}"
             raise CatalogError(msg) from exc
 
-    def _read_lines(self, rel: str, what: str) -> list[str]:
+    def _read_lines(self, rel: str, what: str) -> tuple[str, ...]:
+        found = self._lines.get(rel)
+        if found is None:
+            found = self._lines[rel] = tuple(self._parse_lines(rel, what))
+        return found
+
+    def _parse_lines(self, rel: str, what: str) -> list[str]:
         text = self._read_text(rel, what)
         if _CATEGORY_LINES.fullmatch(text):  # the common case, checked in one pass
             return text.split()

@@ -9,10 +9,11 @@ indices between two versions through the same path, relabels included.
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Iterable, Iterator, Mapping
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
-from typing import Any, Literal
+from types import MappingProxyType
+from typing import Any, Literal, TypeVar
 
 from attrs import field, frozen
 
@@ -172,14 +173,12 @@ class _Step:
     after: tuple[str, ...] = field(repr=False)
     before_set: frozenset[str] = field(repr=False)
     changed: frozenset[str] = field(repr=False)  # in before or after, not both
-
-
-_STEPS: weakref.WeakKeyDictionary[Catalog, dict[tuple[str, str], tuple[_Step, ...]]] = weakref.WeakKeyDictionary()
+    events: dict[str, Event] = field(factory=dict, eq=False, repr=False)  # built on demand
 
 
 def _edge_steps(cat: Catalog, d: Derivation) -> tuple[_Step, ...]:
     """The steps of one edge, computed once per catalog."""
-    per_cat = _STEPS.setdefault(cat, {})
+    per_cat: dict[tuple[str, str], tuple[_Step, ...]] = cat._store("diff.steps")
     found = per_cat.get((d.parent, d.child))
     if found is not None:
         return found
@@ -218,13 +217,20 @@ def edge_events(cat: Catalog, derivations: Iterable[Derivation], wanted: Abstrac
         for st in _edge_steps(cat, d):
             hits = wanted & st.changed if len(wanted) < len(st.changed) else st.changed & wanted
             for w in hits:
-                effect: Literal["dropped", "introduced"] = "dropped" if w in st.before_set else "introduced"
-                if st.op is not None:
-                    reason = st.op.why(w)
-                else:
-                    reason = d.known_mismatches.get(w) or "the published list differs from what the operations produce"
-                out.setdefault(w, []).append(Event(w, d.parent, d.child, st.kind, effect, reason))
+                ev = st.events.get(w)
+                if ev is None:
+                    ev = st.events[w] = _event(d, st, w)
+                out.setdefault(w, []).append(ev)
     return out
+
+
+def _event(d: Derivation, st: _Step, w: str) -> Event:
+    effect: Literal["dropped", "introduced"] = "dropped" if w in st.before_set else "introduced"
+    if st.op is not None:
+        reason = st.op.why(w)
+    else:
+        reason = d.known_mismatches.get(w) or "the published list differs from what the operations produce"
+    return Event(w, d.parent, d.child, st.kind, effect, reason)
 
 
 class _Explanations(Mapping[str, tuple[Event, ...]]):
@@ -276,9 +282,13 @@ class _Explanations(Mapping[str, tuple[Event, ...]]):
         return repr(self._full())
 
 
-def _relabel_targets(cat: Catalog, path: list[Step], start: tuple[str, ...]) -> dict[str, set[str]]:
-    """For each class of ``a``, the labels it reaches through the path's relabels."""
-    reach = {w: {w} for w in start}
+def _relabel_targets(cat: Catalog, path: list[Step], start: frozenset[str]) -> dict[str, set[str]]:
+    """For the classes of ``a`` that a relabel on the path moves, the labels they reach.
+
+    Classes left out reach only themselves. (Kept sparse: a path through BREEDS moves a
+    few hundred of ``a``'s classes, and the other thousands need no set of their own.)
+    """
+    reach: dict[str, set[str]] = {}
     for step in path:
         d = step.derivation
         ops = d.ops if step.direction == "down" else tuple(reversed(d.ops))
@@ -290,7 +300,9 @@ def _relabel_targets(cat: Catalog, path: list[Step], start: tuple[str, ...]) -> 
                 continue
             if step.direction == "down":
                 fwd = op.mapping
-                reach = {w: {fwd.get(x, x) for x in xs} for w, xs in reach.items()}
+                moved = {w: {fwd.get(x, x) for x in xs} for w, xs in reach.items()}
+                for w in start.intersection(fwd.keys()).difference(reach):
+                    moved[w] = {fwd[w]}
             else:
                 idx = len(d.ops) - 1 - j  # position of this op in parent -> child order
                 before = states[idx][1]
@@ -298,8 +310,34 @@ def _relabel_targets(cat: Catalog, path: list[Step], start: tuple[str, ...]) -> 
                 for x in before:
                     if x in op.mapping:
                         inv.setdefault(op.mapping[x], set()).add(x)
-                reach = {w: set().union(*(inv.get(x, {x}) for x in xs)) for w, xs in reach.items()}
+                moved = {w: set().union(*(inv.get(x, {x}) for x in xs)) for w, xs in reach.items()}
+                for w in start.intersection(inv.keys()).difference(reach):
+                    moved[w] = set(inv[w])
+            reach = moved
     return reach
+
+
+def _in_order(order: tuple[str, ...], keep: AbstractSet[str]) -> tuple[str, ...]:
+    """The members of ``keep`` in the order of ``order`` (which holds them all)."""
+    return tuple(filter(keep.__contains__, order)) if keep else ()
+
+
+T = TypeVar("T")
+_CACHE_SIZE = 64
+
+
+def _cached(name: str, cat: Catalog, key: tuple[str, str], compute: Callable[[], T]) -> T:
+    """The last :data:`_CACHE_SIZE` answers per catalog (they are immutable values)."""
+    store = cat._store(name)
+    lru: OrderedDict[tuple[str, str], Any] = store.setdefault("lru", OrderedDict())
+    if key in lru:
+        lru.move_to_end(key)
+        found: T = lru[key]
+        return found
+    value = lru[key] = compute()
+    if len(lru) > _CACHE_SIZE:
+        lru.popitem(last=False)
+    return value
 
 
 def diff(
@@ -330,6 +368,14 @@ def diff(
     """
     cat = catalog_or_default(catalog)
     a, b = cat.resolve(a), cat.resolve(b)
+    if not images:
+        return _cached("diff.diffs", cat, (a, b), lambda: _diff(cat, a, b))
+    return _diff(cat, a, b, images=True, split=split, split_b=split_b)
+
+
+def _diff(
+    cat: Catalog, a: str, b: str, *, images: bool = False, split: str | None = None, split_b: str | None = None
+) -> VersionDiff:
     ca, cb = cat.categories(a), cat.categories(b)
     try:
         path: list[Step] | None = derivation_path(a, b, cat)
@@ -338,12 +384,13 @@ def diff(
     sa, sb = cat.category_set(a), cat.category_set(b)
     pairs: list[tuple[str, str]] = []
     if path and any(isinstance(o, Relabel) and o.level == "categories" for st in path for o in st.derivation.ops):
-        reach = _relabel_targets(cat, path, ca)
-        pairs = [(w, t) for w in ca for t in sorted(reach[w]) if t != w and t in sb]
+        reach = _relabel_targets(cat, path, sa)
+        pairs = [(w, t) for w in filter(reach.__contains__, ca) for t in sorted(reach[w]) if t != w and t in sb]
     relabelled_a = {p[0] for p in pairs}
     relabelled_b = {p[1] for p in pairs}
-    removed = tuple(w for w in ca if w not in sb and w not in relabelled_a)
-    added = tuple(w for w in cb if w not in sa and w not in relabelled_b)
+    gone, new = sa - sb, sb - sa
+    removed = _in_order(ca, gone - relabelled_a if relabelled_a else gone)
+    added = _in_order(cb, new - relabelled_b if relabelled_b else new)
     # removed classes in a's label order, then added ones in b's: the same order in every process
     explained = _Explanations(cat, tuple(s.derivation for s in path) if path else (), (*removed, *added))
     cd = CategoryDiff(a, b, added, removed, sa & sb, tuple(pairs), explained)
@@ -367,6 +414,11 @@ def label_map(a: str, b: str, *, catalog: Catalog | None = None) -> LabelMap:
     [6, 11, 13]
     """
     cat = catalog_or_default(catalog)
+    a, b = cat.resolve(a), cat.resolve(b)
+    return _cached("diff.label_maps", cat, (a, b), lambda: _label_map(cat, a, b))
+
+
+def _label_map(cat: Catalog, a: str, b: str) -> LabelMap:
     d = diff(a, b, catalog=cat)
     ca, cb = cat.categories(d.a), cat.categories(d.b)
     index_b = {w: j for j, w in enumerate(cb)}
@@ -390,4 +442,4 @@ def label_map(a: str, b: str, *, catalog: Catalog | None = None) -> LabelMap:
             hit.add(j)
         mapping.append((i, j))
     orphans = tuple(w for j, w in enumerate(cb) if j not in hit)
-    return LabelMap(d.a, d.b, tuple(mapping), unmapped, orphans)
+    return LabelMap(d.a, d.b, tuple(mapping), MappingProxyType(unmapped), orphans)

@@ -43,10 +43,10 @@ import io
 import json
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 
@@ -67,6 +67,7 @@ __all__ = [
     "ProblemGroup",
     "UserFlags",
     "ambiguous_groups",
+    "flag_facts",
     "flag_sources",
     "flagged",
     "flagged_any",
@@ -74,6 +75,7 @@ __all__ = [
     "get_source",
     "load_user_flags",
     "nsfw_scores",
+    "shortest_person_path",
     "withheld_labels",
 ]
 
@@ -371,7 +373,36 @@ def _person() -> frozenset[str]:
 
 
 def _person_path(wnid: str) -> tuple[str, ...]:
-    """A shortest hyponym path from person.n.01 down to ``wnid`` (both included)."""
+    """A shortest hyponym path from person.n.01 down to ``wnid`` (both included),
+    as computed at build time (:func:`shortest_person_path`)."""
+    facts = flag_facts(wnid)
+    if facts is not None and facts[1]:
+        return facts[1]
+    return shortest_person_path(wnid, lambda w: wordnet.synset(w).hypernyms)
+
+
+@functools.cache
+def _facts() -> Any:
+    from imagenet_versions import _blocks
+
+    rel = "answers/flagged.blocks"
+    return _blocks.BlockTable(_data.read_bytes(rel), f"imagenet_versions/data/{rel}")
+
+
+def flag_facts(wnid: str) -> tuple[str, tuple[str, ...]] | None:
+    """``(first lemma, person path)`` of a wnid that a shipped source flags, computed at
+    build time (``data/answers/flagged.blocks``); None for other wnids. The path is
+    empty outside the person subtree."""
+    row = _facts().row(wnid) if isinstance(wnid, str) else None
+    if row is None:
+        return None
+    _w, name, path = row.split("\t")
+    return name, tuple(path.split(";")) if path else ()
+
+
+def shortest_person_path(wnid: str, hypernyms: Callable[[str], Iterable[str]]) -> tuple[str, ...]:
+    """A shortest hyponym path from person.n.01 down to ``wnid`` (both included), by a
+    breadth-first walk up ``hypernyms`` (frontiers in wnid order); empty if none."""
     frontier = [wnid]
     # walk up hypernyms (breadth first) until person.n.01 is reached
     parent: dict[str, str] = {}
@@ -379,7 +410,7 @@ def _person_path(wnid: str) -> tuple[str, ...]:
     while frontier:
         nxt = []
         for w in frontier:
-            for h in wordnet.synset(w).hypernyms:
+            for h in hypernyms(w):
                 if h in seen:
                     continue
                 seen.add(h)
@@ -646,8 +677,20 @@ def _check_in_corpus(wnid: str, path: Path, n: int) -> None:
 
 # --- queries ---------------------------------------------------------------------
 
-# The shipped flags of a snapshot wnid, with their evidence, once computed.
-_shipped_cache: dict[str, Mapping[str, Evidence]] = {}
+
+@functools.lru_cache(maxsize=None)
+def _shipped(wnid: str) -> Mapping[str, Evidence] | None:
+    """The shipped flags of a snapshot wnid with their evidence (None outside the snapshot).
+
+    Reads the synset only where the build-time sets say a WordNet flag is on it.
+    """
+    if flag_facts(wnid) is None and not wordnet.in_snapshot(wnid):
+        return None
+    found = _yang(wnid)
+    if wnid in _wordnet_flagged()["derogatory"] or wnid in _wordnet_flagged()["informal"]:
+        found.update(_wordnet(wordnet.synset(wnid)))
+    found.update(_person_flag(wnid))
+    return MappingProxyType(found)
 
 
 def flags_for(
@@ -678,13 +721,12 @@ def flags_for(
         >>> sorted(flags_for("n02084071"))
         []
     """
-    if isinstance(wnid, str) and wnid in _shipped_cache:
-        found = dict(_shipped_cache[wnid])
+    shipped = _shipped(wnid) if isinstance(wnid, str) else None
+    if shipped is not None:
+        found = dict(shipped)
     else:
         s = wordnet.synset(wnid, full=full)
         found = {**_yang(wnid), **_wordnet(s), **_person_flag(wnid)}
-        if wordnet.in_snapshot(wnid):
-            _shipped_cache[wnid] = MappingProxyType(dict(found))
     if on_demand:
         for flag in ("ambiguous", "nsfw-audit"):
             url = (urls or {}).get(FLAGS[flag])

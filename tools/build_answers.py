@@ -5,9 +5,9 @@ Usage::
 
     uv run python tools/build_answers.py [--check]
 
-Input: ``imagenet_versions/data/wordnet_snapshot.tsv.gz`` (built by
-``tools/build_wordnet.py`` from WordNet 3.0; its sha256 is checked against its
-provenance record) and the flag rules of ``imagenet_versions.flags``
+Inputs: ``imagenet_versions/data/wordnet_snapshot.tsv.gz`` (built by
+``tools/build_wordnet.py`` from WordNet 3.0), ``imagenet_versions/data/person_safety.tsv``
+(built by ``tools/build_flags.py``; only its wnids are used) and the flag rules of ``imagenet_versions.flags``
 (``DEROGATORY_DOMAINS``, ``INFORMAL_DOMAINS``, ``DEROGATORY_GLOSS``), recorded verbatim.
 
 Outputs (block tables: sorted rows in zlib blocks, see ``imagenet_versions/_blocks.py``):
@@ -18,6 +18,10 @@ Outputs (block tables: sorted rows in zlib blocks, see ``imagenet_versions/_bloc
   ``imagenet_versions.wordnet.lookup`` folds it (case, spaces, underscores), with its
   synsets in snapshot order;
 - ``answers/children.blocks``: ``wnid<TAB>child;...``, children in ImageNet's is-a graph;
+- ``answers/flagged.blocks``: ``wnid<TAB>first lemma<TAB>person path`` for every wnid a
+  shipped source flags (Yang et al. 2020, derogatory, informal, person): what a survivor
+  report needs, the path being the shortest hyponym path from n00007846
+  (``imagenet_versions.flags.shortest_person_path``);
 
 and ``answers/sets.tsv`` (``name<TAB>wnid;...``): the wnids flagged ``derogatory`` and
 ``informal`` by the WordNet usage markers and gloss rule, the person subtree below
@@ -39,11 +43,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import _provenance as prov
 
-from imagenet_versions import _blocks
+from imagenet_versions import _blocks, _data
 from imagenet_versions import flags as fl
 from imagenet_versions import wordnet as wn
 
 SNAPSHOT = prov.DATA / "wordnet_snapshot.tsv.gz"
+SAFETY = prov.DATA / "person_safety.tsv"
 OUT_DIR = prov.DATA / "answers"
 PROV_OUT = prov.PROVENANCE / "build_answers.json"
 
@@ -61,7 +66,7 @@ def _walk(start: list[str], step: dict[str, list[str]]) -> set[str]:
 
 def build() -> tuple[dict[str, bytes], dict[str, Any]]:
     """``({file name: bytes}, provenance record)``."""
-    raw = SNAPSHOT.read_bytes()
+    raw = _data.read_bytes("wordnet_snapshot.tsv.gz")  # checked against build_wordnet.json
     text = gzip.decompress(raw).decode("utf-8")
     header, *rows = text.rstrip("\n").split("\n")
     if tuple(header.split("\t")) != wn.SNAPSHOT_COLUMNS:
@@ -105,10 +110,21 @@ def build() -> tuple[dict[str, bytes], dict[str, Any]]:
         "person": person,
         "person+instances": person_all,
     }
+    by_id = {s.wnid: s for s in synsets}
+    safety_raw = _data.read_bytes("person_safety.tsv")  # checked against build_flags.json
+    yang = {line.split("\t", 1)[0] for line in safety_raw.decode("utf-8").splitlines()[1:]}
+    facts = []
+    for w in sorted(yang | flagged["derogatory"] | flagged["informal"] | person):
+        path = fl.shortest_person_path(w, lambda x: by_id[x].hypernyms) if w in person else ()
+        if w in person and not path:
+            msg = f"no hyponym path from {wn.PERSON} to {w}"
+            raise SystemExit(msg)
+        facts.append(f"{w}\t{by_id[w].lemmas[0]}\t{';'.join(path)}")
     files = {
         "synsets.blocks": _blocks.encode(rows),
         "lemmas.blocks": _blocks.encode(f"{k}\t{';'.join(v)}" for k, v in sorted(lemmas.items())),
         "children.blocks": _blocks.encode(f"{k}\t{';'.join(v)}" for k, v in sorted(kids.items())),
+        "flagged.blocks": _blocks.encode(facts),
         "sets.tsv": "".join(f"{k}\t{';'.join(sorted(v))}\n" for k, v in sets.items()).encode("utf-8"),
     }
     record = {
@@ -124,7 +140,13 @@ def build() -> tuple[dict[str, bytes], dict[str, Any]]:
                 "sha256": prov.sha256_bytes(raw),
                 "bytes": len(raw),
                 "origin": "built by tools/build_wordnet.py from WordNet 3.0 (see build_wordnet.json)",
-            }
+            },
+            {
+                "path": SAFETY.relative_to(prov.REPO).as_posix(),
+                "sha256": prov.sha256_bytes(safety_raw),
+                "bytes": len(safety_raw),
+                "origin": "built by tools/build_flags.py from Yang et al. 2020 (see build_flags.json)",
+            },
         ],
         "rules": {
             "DEROGATORY_DOMAINS": sorted(fl.DEROGATORY_DOMAINS),
@@ -136,6 +158,7 @@ def build() -> tuple[dict[str, bytes], dict[str, Any]]:
             "synsets": len(rows),
             "lemmas": len(lemmas),
             "with_children": len(kids),
+            "flagged_facts": len(facts),
             **{k: len(v) for k, v in sets.items()},
         },
     }
@@ -162,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
             rows = int(record["summary"]["lemmas"])
         elif name == "children.blocks":
             rows = int(record["summary"]["with_children"])
+        elif name == "flagged.blocks":
+            rows = int(record["summary"]["flagged_facts"])
         outputs.append(prov.output_record(path, data, rows=rows))
         print(f"wrote {path.relative_to(prov.REPO)}: {len(data):,} bytes")
     record["outputs"] = outputs
