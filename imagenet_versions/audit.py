@@ -25,7 +25,7 @@ from attrs import field, frozen
 from imagenet_versions import flags as _flags
 from imagenet_versions import wordnet
 from imagenet_versions.catalog import Catalog, catalog_or_default
-from imagenet_versions.diff import Event, edge_events
+from imagenet_versions.diff import Event, edge_events, edge_steps
 from imagenet_versions.lineage import topological_edges
 from imagenet_versions.errors import AmbiguousLemmaError, CategoriesUnknownError, UnknownSynsetError
 from imagenet_versions.operations import Relabel
@@ -69,15 +69,14 @@ def _members(cat: Catalog, vid: str) -> Mapping[str, str]:
 def _compute_members(cat: Catalog, vid: str) -> dict[str, str]:
     cats = cat.categories(vid)
     for edge in cat.parents(vid):
-        state = cat.categories(edge.parent)
         members: dict[str, str] | None = None
-        for op in edge.ops:
+        for st in edge_steps(cat, edge):  # the edge's operations, applied once per catalog
+            op = st.op
             if isinstance(op, Relabel) and op.level == "categories":
-                members = {w: op.mapping[w] for w in state if w in op.mapping}
-            state = op.apply(state)
+                members = {w: op.mapping[w] for w in st.before if w in op.mapping}
         if members is not None:
             return members
-    return {w: w for w in cats}
+    return dict(zip(cats, cats, strict=True))
 
 
 # ------------------------------------------------------------------ survivors

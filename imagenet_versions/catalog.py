@@ -20,6 +20,7 @@ from typing import Any, Literal
 import attrs
 from attrs import field, frozen
 
+from imagenet_versions import _data
 from imagenet_versions.errors import (
     AmbiguousVersionError,
     CatalogError,
@@ -138,11 +139,15 @@ class Catalog:
         *,
         root: Path | Any,
         source: str = "<catalog>",
+        shipped: bool = False,
     ) -> None:
         self._versions = dict(versions)
         self._edges = edges
         self._root = root
         self._source = source
+        # the shipped catalog reads its lists through imagenet_versions._data, which checks
+        # each file's sha256 against its provenance record instead of every line
+        self._shipped = shipped
         self._categories: dict[str, tuple[str, ...] | None] = {}
         self._sets: dict[str, frozenset[str]] = {}
         self._lines: dict[str, tuple[str, ...]] = {}
@@ -166,7 +171,8 @@ class Catalog:
     def default(cls) -> Catalog:
         """The shipped catalog (read once)."""
         root = files("imagenet_versions") / "data"
-        return cls._from_text((root / "catalog.toml").read_text("utf-8"), root, "imagenet_versions/data/catalog.toml")
+        text = (root / "catalog.toml").read_text("utf-8")
+        return cls._from_text(text, root, "imagenet_versions/data/catalog.toml", shipped=True)
 
     @classmethod
     def from_toml(cls, path: str | Path) -> Catalog:
@@ -180,7 +186,7 @@ class Catalog:
         return cls._from_text(text, p.parent, str(p))
 
     @classmethod
-    def _from_text(cls, text: str, root: Any, source: str) -> Catalog:
+    def _from_text(cls, text: str, root: Any, source: str, *, shipped: bool = False) -> Catalog:
         try:
             doc = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
@@ -193,11 +199,11 @@ class Catalog:
                 msg = f"{source}: duplicate version id {v.id!r}"
                 raise CatalogError(msg)
             versions[v.id] = v
-        reader = cls(versions, (), root=root, source=source)
+        reader = cls(versions, (), root=root, source=source, shipped=shipped)
         edges = []
         for i, rec in enumerate(doc.get("edge", []), 1):
             edges.append(reader._edge_from_record(rec, f"{source}: edge #{i}"))
-        cat = cls(versions, tuple(edges), root=root, source=source)
+        cat = cls(versions, tuple(edges), root=root, source=source, shipped=shipped)
         cat._lines = reader._lines  # lists already read for the edges' operations
         for e in edges:
             if len(cat._parents[e.child]) > 1 and versions[e.child].category_status == "derived":
@@ -353,6 +359,8 @@ class Catalog:
         return cats
 
     def _read_text(self, rel: str, what: str) -> str:
+        if self._shipped:
+            return _data.read_text(rel)
         try:
             return (self._root / rel).read_text("utf-8")
         except OSError as exc:
@@ -367,7 +375,7 @@ class Catalog:
 
     def _parse_lines(self, rel: str, what: str) -> list[str]:
         text = self._read_text(rel, what)
-        if _CATEGORY_LINES.fullmatch(text):  # the common case, checked in one pass
+        if self._shipped or _CATEGORY_LINES.fullmatch(text):  # checked by sha256, or in one pass
             return text.split()
         out = []
         for n, line in enumerate(text.splitlines(), 1):

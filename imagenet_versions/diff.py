@@ -164,16 +164,50 @@ class LabelMap:
         }
 
 
-@frozen
 class _Step:
-    """One operation of an edge read parent -> child, with the categories before and after it."""
+    """One operation of an edge read parent -> child, with the categories before and after
+    it; the sets are built when first needed (a trace of one class needs none)."""
 
-    kind: str
-    op: Operation | None  # None: the child's published list differs from what the operations produce
-    after: tuple[str, ...] = field(repr=False)
-    before_set: frozenset[str] = field(repr=False)
-    changed: frozenset[str] = field(repr=False)  # in before or after, not both
-    events: dict[str, Event] = field(factory=dict, eq=False, repr=False)  # built on demand
+    __slots__ = ("_after_set", "_before_set", "_changed", "after", "before", "events", "kind", "op")
+
+    def __init__(self, kind: str, op: Operation | None, before: tuple[str, ...], after: tuple[str, ...]) -> None:
+        self.kind = kind
+        self.op = op  # None: the child's published list differs from what the operations produce
+        self.before = before
+        self.after = after
+        self.events: dict[str, Event] = {}  # built on demand
+        self._before_set: frozenset[str] | None = None
+        self._after_set: frozenset[str] | None = None
+        self._changed: frozenset[str] | None = None
+
+    @property
+    def before_set(self) -> frozenset[str]:
+        if self._before_set is None:
+            self._before_set = frozenset(self.before)
+        return self._before_set
+
+    @property
+    def after_set(self) -> frozenset[str]:
+        if self._after_set is None:
+            self._after_set = frozenset(self.after)
+        return self._after_set
+
+    @property
+    def changed(self) -> frozenset[str]:
+        """In ``before`` or ``after``, not both."""
+        if self._changed is None:
+            self._changed = self.before_set ^ self.after_set
+        return self._changed
+
+    def had(self, w: str) -> bool:
+        """True when ``w`` is in ``before``."""
+        return w in self._before_set if self._before_set is not None else w in self.before
+
+    def changes(self, w: str) -> bool:
+        """True when ``w`` is in exactly one of ``before`` and ``after``."""
+        if self._changed is not None:
+            return w in self._changed
+        return (w in self.before) != (w in self.after)
 
 
 def _edge_steps(cat: Catalog, d: Derivation) -> tuple[_Step, ...]:
@@ -183,22 +217,23 @@ def _edge_steps(cat: Catalog, d: Derivation) -> tuple[_Step, ...]:
     if found is not None:
         return found
     state = cat.categories(d.parent)
-    state_set = cat.category_set(d.parent)
     steps = []
-    stages: list[tuple[str, Operation | None, tuple[str, ...]]] = []
     for op in d.ops:
         after = op.apply(state)
-        stages.append((op.label, op, after))
+        steps.append(_Step(op.label, op, state, after))
         state = after
     published = cat.categories(d.child)
     if published != state:
-        stages.append(("published-list", None, published))
-    for kind, op, after in stages:
-        after_set = frozenset(after)
-        steps.append(_Step(kind, op, after, state_set, state_set ^ after_set))
-        state_set = after_set
+        steps.append(_Step("published-list", None, state, published))
     per_cat[(d.parent, d.child)] = found = tuple(steps)
     return found
+
+
+def edge_steps(cat: Catalog, d: Derivation) -> tuple[_Step, ...]:
+    """The operations of an edge applied in turn to the parent's categories (computed once
+    per catalog); a last ``published-list`` step (``op`` None) where the child's published
+    list differs from what they produce."""
+    return _edge_steps(cat, d)
 
 
 def _edge_states(cat: Catalog, d: Derivation) -> list[tuple[str, tuple[str, ...]]]:
@@ -213,9 +248,13 @@ def edge_events(cat: Catalog, derivations: Iterable[Derivation], wanted: Abstrac
     where the child's published list differs from what the operations produce.
     """
     out: dict[str, list[Event]] = {}
+    few = len(wanted) <= 2
     for d in derivations:
         for st in _edge_steps(cat, d):
-            hits = wanted & st.changed if len(wanted) < len(st.changed) else st.changed & wanted
+            if few:  # scanning the lists beats building their sets
+                hits: AbstractSet[str] = {w for w in wanted if st.changes(w)}
+            else:
+                hits = wanted & st.changed if len(wanted) < len(st.changed) else st.changed & wanted
             for w in hits:
                 ev = st.events.get(w)
                 if ev is None:
@@ -225,7 +264,7 @@ def edge_events(cat: Catalog, derivations: Iterable[Derivation], wanted: Abstrac
 
 
 def _event(d: Derivation, st: _Step, w: str) -> Event:
-    effect: Literal["dropped", "introduced"] = "dropped" if w in st.before_set else "introduced"
+    effect: Literal["dropped", "introduced"] = "dropped" if st.had(w) else "introduced"
     if st.op is not None:
         reason = st.op.why(w)
     else:
