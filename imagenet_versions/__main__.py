@@ -15,7 +15,6 @@ from typing import Any, NoReturn, TypeVar
 
 from imagenet_versions.catalog import Catalog
 from imagenet_versions.errors import Error
-from imagenet_versions.flags import withheld_labels
 
 PROG = "imagenet-versions"
 T = TypeVar("T")
@@ -60,6 +59,8 @@ def _fmt(n: int | None) -> str:
 
 
 def _namer(cat: Catalog, show_offensive: bool) -> Callable[[str], str]:
+    from imagenet_versions.flags import withheld_labels
+
     hidden = set() if show_offensive else withheld_labels()
 
     def name(w: str) -> str:

@@ -8,10 +8,8 @@ rebuilt by ``tools/build_data.py``. Nothing is read until it is needed.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
-import tomllib
 from collections.abc import Iterator, Mapping
 from importlib.resources import files
 from pathlib import Path
@@ -187,6 +185,8 @@ class Catalog:
 
     @classmethod
     def _from_text(cls, text: str, root: Any, source: str, *, shipped: bool = False) -> Catalog:
+        import tomllib
+
         try:
             doc = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
@@ -249,6 +249,8 @@ class Catalog:
         key = normalize(str(query))
         ids = self._alias.get(key)
         if not ids:
+            import difflib
+
             close = difflib.get_close_matches(key, list(self._alias), n=8, cutoff=0.6)
             cands: list[str] = []
             for c in close:

@@ -166,9 +166,9 @@ class LabelMap:
 
 class _Step:
     """One operation of an edge read parent -> child, with the categories before and after
-    it; the sets are built when first needed (a trace of one class needs none)."""
+    it, and the events it caused, built as they are asked for."""
 
-    __slots__ = ("_after_set", "_before_set", "_changed", "after", "before", "events", "kind", "op")
+    __slots__ = ("after", "before", "events", "kind", "op")
 
     def __init__(self, kind: str, op: Operation | None, before: tuple[str, ...], after: tuple[str, ...]) -> None:
         self.kind = kind
@@ -176,38 +176,6 @@ class _Step:
         self.before = before
         self.after = after
         self.events: dict[str, Event] = {}  # built on demand
-        self._before_set: frozenset[str] | None = None
-        self._after_set: frozenset[str] | None = None
-        self._changed: frozenset[str] | None = None
-
-    @property
-    def before_set(self) -> frozenset[str]:
-        if self._before_set is None:
-            self._before_set = frozenset(self.before)
-        return self._before_set
-
-    @property
-    def after_set(self) -> frozenset[str]:
-        if self._after_set is None:
-            self._after_set = frozenset(self.after)
-        return self._after_set
-
-    @property
-    def changed(self) -> frozenset[str]:
-        """In ``before`` or ``after``, not both."""
-        if self._changed is None:
-            self._changed = self.before_set ^ self.after_set
-        return self._changed
-
-    def had(self, w: str) -> bool:
-        """True when ``w`` is in ``before``."""
-        return w in self._before_set if self._before_set is not None else w in self.before
-
-    def changes(self, w: str) -> bool:
-        """True when ``w`` is in exactly one of ``before`` and ``after``."""
-        if self._changed is not None:
-            return w in self._changed
-        return (w in self.before) != (w in self.after)
 
 
 def _edge_steps(cat: Catalog, d: Derivation) -> tuple[_Step, ...]:
@@ -248,23 +216,25 @@ def edge_events(cat: Catalog, derivations: Iterable[Derivation], wanted: Abstrac
     where the child's published list differs from what the operations produce.
     """
     out: dict[str, list[Event]] = {}
-    few = len(wanted) <= 2
+    wanted = wanted if isinstance(wanted, (set, frozenset)) else frozenset(wanted)
     for d in derivations:
         for st in _edge_steps(cat, d):
-            if few:  # scanning the lists beats building their sets
-                hits: AbstractSet[str] = {w for w in wanted if st.changes(w)}
-            else:
-                hits = wanted & st.changed if len(wanted) < len(st.changed) else st.changed & wanted
+            if len(wanted) <= 2:  # scanning the lists beats building any set
+                had = {w for w in wanted if w in st.before}
+                hits: AbstractSet[str] = had ^ {w for w in wanted if w in st.after}
+            else:  # one pass over each list, no set of a whole list kept
+                had = wanted.intersection(st.before)
+                hits = had ^ wanted.intersection(st.after)
             for w in hits:
                 ev = st.events.get(w)
                 if ev is None:
-                    ev = st.events[w] = _event(d, st, w)
+                    ev = st.events[w] = _event(d, st, w, dropped=w in had)
                 out.setdefault(w, []).append(ev)
     return out
 
 
-def _event(d: Derivation, st: _Step, w: str) -> Event:
-    effect: Literal["dropped", "introduced"] = "dropped" if st.had(w) else "introduced"
+def _event(d: Derivation, st: _Step, w: str, *, dropped: bool) -> Event:
+    effect: Literal["dropped", "introduced"] = "dropped" if dropped else "introduced"
     if st.op is not None:
         reason = st.op.why(w)
     else:
