@@ -38,9 +38,14 @@ COMMANDS: tuple[tuple[str, list[str], str | None], ...] = (
     (
         "list",
         ["list", "--json"],
-        f"import pathlib; print(sum(len(set(p.read_text().split())) for p in pathlib.Path({str(CATS)!r}).glob('*.txt')))",
+        "import pathlib; "
+        f"print(sum(len(set(p.read_text().split())) for p in pathlib.Path({str(CATS)!r}).glob('*.txt')))",
     ),
-    ("show ilsvrc2012", ["show", "ilsvrc2012", "--json"], f"print(len(open({str(CATS / 'ilsvrc2012.txt')!r}).read().split()))"),
+    (
+        "show ilsvrc2012",
+        ["show", "ilsvrc2012", "--json"],
+        f"print(len(open({str(CATS / 'ilsvrc2012.txt')!r}).read().split()))",
+    ),
     (
         "diff fall11 winter21",
         ["diff", "imagenet-fall11", "imagenet-winter21", "--json"],
@@ -203,8 +208,20 @@ def main() -> None:
 
     loops = json.loads(subprocess.run([py, "-c", LOOPS], capture_output=True, text=True, check=True).stdout)
     sets_loop = json.loads(subprocess.run([py, "-c", SETS_LOOP], capture_output=True, text=True, check=True).stdout)
-    verdicts.append((f"all {loops['diffs']:,} ordered category diffs <= 2 s", loops["all_diffs"] <= 2, f"{loops['all_diffs']:.2f} s"))
-    verdicts.append((f"survivors of all {loops['versions']} versions <= 0.2 s", loops["all_survivors"] <= 0.2, f"{loops['all_survivors']:.2f} s"))
+    verdicts.append(
+        (
+            f"all {loops['diffs']:,} ordered category diffs <= 2 s",
+            loops["all_diffs"] <= 2,
+            f"{loops['all_diffs']:.2f} s",
+        )
+    )
+    verdicts.append(
+        (
+            f"survivors of all {loops['versions']} versions <= 0.2 s",
+            loops["all_survivors"] <= 0.2,
+            f"{loops['all_survivors']:.2f} s",
+        )
+    )
     load_after = os.getloadavg()
 
     body = [
@@ -233,14 +250,17 @@ def main() -> None:
         "",
         "### Whole catalog, one process",
         "",
-        f"- catalog load and the list of the {loops['versions']} versions with known categories: {ms(loops['load'])} (includes the import)",
+        f"- catalog load and the list of the {loops['versions']} versions with known categories: "
+        f"{ms(loops['load'])} (includes the import)",
         f"- all {loops['diffs']:,} ordered category diffs: {loops['all_diffs']:.2f} s "
         f"({loops['all_diffs'] / loops['diffs'] * 1000:.2f} ms each; again, warm: {loops['all_diffs_again']:.2f} s); "
         f"explanations are built when first read, so this is the diff itself",
         f"- Python sets, all {sets_loop['diffs']:,} ordered pairs of the {sets_loop['lists']} shipped text lists "
         f"(a - b, b - a, a & b): {sets_loop['all_diffs']:.2f} s after {ms(sets_loop['load'])} of reading; "
-        f"per pair ours/sets = {(loops['all_diffs'] / loops['diffs']) / (sets_loop['all_diffs'] / sets_loop['diffs']):.1f}x",
-        f"- survivors of every version: {loops['all_survivors']:.2f} s (again, warm: {loops['all_survivors_again']:.2f} s)",
+        f"per pair ours/sets = "
+        f"{(loops['all_diffs'] / loops['diffs']) / (sets_loop['all_diffs'] / sets_loop['diffs']):.1f}x",
+        f"- survivors of every version: {loops['all_survivors']:.2f} s "
+        f"(again, warm: {loops['all_survivors_again']:.2f} s)",
         "",
         "### Targets (issue 10)",
         "",

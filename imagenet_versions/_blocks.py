@@ -16,6 +16,7 @@ kilobytes) instead of the whole table. ``tools/build_answers.py`` writes them;
 from __future__ import annotations
 
 import bisect
+import itertools
 import zlib
 from collections.abc import Iterable, Iterator
 
@@ -28,7 +29,7 @@ def encode(lines: Iterable[str], *, rows_per_block: int = 128) -> bytes:
     """Pack sorted ``key<TAB>...`` lines (no newlines) into a block table."""
     rows = list(lines)
     keys = [r.split("\t", 1)[0] for r in rows]
-    if any(a >= b for a, b in zip(keys, keys[1:], strict=False)):
+    if any(a >= b for a, b in itertools.pairwise(keys)):
         msg = "block table rows must be sorted by key, one row per key"
         raise ValueError(msg)
     index, blobs, offset = [], [], 0

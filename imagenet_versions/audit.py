@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import functools
 import re
-from types import MappingProxyType
 from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 from typing import Any, Literal
 
 from attrs import field, frozen
@@ -26,8 +26,8 @@ from imagenet_versions import flags as _flags
 from imagenet_versions import wordnet
 from imagenet_versions.catalog import Catalog, catalog_or_default
 from imagenet_versions.diff import Event, edge_events, edge_steps
-from imagenet_versions.lineage import topological_edges
 from imagenet_versions.errors import AmbiguousLemmaError, CategoriesUnknownError, UnknownSynsetError
+from imagenet_versions.lineage import topological_edges
 from imagenet_versions.operations import Relabel
 
 __all__ = [

@@ -8,8 +8,8 @@ Graph queries follow networkx's names and return types: :func:`ancestors` and
 from __future__ import annotations
 
 import functools
-from itertools import pairwise
 from collections.abc import Mapping
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any, Literal
 
 from attrs import frozen

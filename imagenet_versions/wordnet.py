@@ -315,7 +315,7 @@ def answer_set(name: str) -> frozenset[str]:
     return _sets()[name]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _record(wnid: str) -> Synset | None:
     row = _table("synsets").row(wnid)
     return None if row is None else Synset.from_row(row)

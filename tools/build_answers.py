@@ -64,23 +64,15 @@ def _walk(start: list[str], step: dict[str, list[str]]) -> set[str]:
     return seen
 
 
-def build() -> tuple[dict[str, bytes], dict[str, Any]]:
-    """``({file name: bytes}, provenance record)``."""
-    raw = _data.read_bytes("wordnet_snapshot.tsv.gz")  # checked against build_wordnet.json
-    text = gzip.decompress(raw).decode("utf-8")
-    header, *rows = text.rstrip("\n").split("\n")
-    if tuple(header.split("\t")) != wn.SNAPSHOT_COLUMNS:
-        msg = f"unexpected snapshot header: {header!r}"
-        raise SystemExit(msg)
-    synsets = [wn.Synset.from_row(r) for r in rows]
-    if [s.wnid for s in synsets] != sorted(s.wnid for s in synsets):
-        msg = "the snapshot is not sorted by wnid"
-        raise SystemExit(msg)
+Index = dict[str, list[str]]
 
-    kids: dict[str, list[str]] = {}
-    hypo: dict[str, list[str]] = {}
-    inst: dict[str, list[str]] = {}
-    lemmas: dict[str, list[str]] = {}
+
+def _indexes(synsets: list[wn.Synset]) -> tuple[Index, Index, Index, Index]:
+    """Children (is-a), hyponyms, instance hyponyms, and synsets by folded lemma."""
+    kids: Index = {}
+    hypo: Index = {}
+    inst: Index = {}
+    lemmas: Index = {}
     for s in synsets:
         for p in s.parents:
             kids.setdefault(p, []).append(s.wnid)
@@ -96,7 +88,23 @@ def build() -> tuple[dict[str, bytes], dict[str, Any]]:
         if "\t" in key or "\n" in key:
             msg = f"lemma with a tab or newline: {key!r}"
             raise SystemExit(msg)
+    return kids, hypo, inst, lemmas
 
+
+def build() -> tuple[dict[str, bytes], dict[str, Any]]:
+    """``({file name: bytes}, provenance record)``."""
+    raw = _data.read_bytes("wordnet_snapshot.tsv.gz")  # checked against build_wordnet.json
+    text = gzip.decompress(raw).decode("utf-8")
+    header, *rows = text.rstrip("\n").split("\n")
+    if tuple(header.split("\t")) != wn.SNAPSHOT_COLUMNS:
+        msg = f"unexpected snapshot header: {header!r}"
+        raise SystemExit(msg)
+    synsets = [wn.Synset.from_row(r) for r in rows]
+    if [s.wnid for s in synsets] != sorted(s.wnid for s in synsets):
+        msg = "the snapshot is not sorted by wnid"
+        raise SystemExit(msg)
+
+    kids, hypo, inst, lemmas = _indexes(synsets)
     person = _walk(hypo.get(wn.PERSON, []), hypo)
     both = {k: hypo.get(k, []) + inst.get(k, []) for k in {*hypo, *inst}}
     person_all = _walk(both.get(wn.PERSON, []), both)

@@ -186,7 +186,7 @@ def py_cases() -> Iterator[tuple[str, str, Callable[[], str]]]:
     import importlib
 
     import imagenet_versions as iv
-    from imagenet_versions import audit, flags, wordnet
+    from imagenet_versions import audit
 
     lineage = importlib.import_module("imagenet_versions.lineage")  # iv.lineage is a function
     cat = iv.Catalog.default()
@@ -205,6 +205,14 @@ def py_cases() -> Iterator[tuple[str, str, Callable[[], str]]]:
         yield "py", f"repr(label_map({a}, {b}))", lambda a=a, b=b: _py(lambda: repr(iv.label_map(a, b)))
     for w in WNIDS:
         yield "py", f"repr(trace({w}))", lambda w=w: _py(lambda: repr(iv.trace(w)))
+    yield from flag_cases()
+    yield from wordnet_cases()
+
+
+def flag_cases() -> Iterator[tuple[str, str, Callable[[], str]]]:
+    """(file, key, producer) for the flag queries."""
+    from imagenet_versions import flags, wordnet
+
     for f in ("offensive", "sensitive", "safe", "not-imageable", "derogatory", "informal", "person", "nope"):
         yield "flags", f"flagged({f})", lambda f=f: _py(lambda: sorted(flags.flagged(f)))
     yield "flags", "withheld_labels()", lambda: _py(lambda: sorted(flags.withheld_labels()))
@@ -222,6 +230,11 @@ def py_cases() -> Iterator[tuple[str, str, Callable[[], str]]]:
     yield "flags", "flags_for(every snapshot wnid)", lambda: _py(every_flag)
     for w in (*WNIDS, "n09827683"):
         yield "flags", f"flags_for({w})", lambda w=w: _py(lambda: {f: repr(e) for f, e in flags.flags_for(w).items()})
+
+
+def wordnet_cases() -> Iterator[tuple[str, str, Callable[[], str]]]:
+    """(file, key, producer) for the WordNet snapshot queries."""
+    from imagenet_versions import wordnet
 
     def snapshot_facts() -> dict[str, Any]:
         return {w: repr(wordnet.synset(w)) for w in sorted(wordnet.snapshot_wnids())}
