@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal
@@ -46,6 +46,14 @@ def normalize(name: str) -> str:
     return re.sub(r"[^a-z0-9%]", "", name.lower())
 
 
+def _strings(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(items)
+
+
+def _operations(items: Iterable[Operation]) -> tuple[Operation, ...]:
+    return tuple(items)
+
+
 @frozen
 class Disagreement:
     """Two or more sources that state different values for the same fact."""
@@ -53,6 +61,10 @@ class Disagreement:
     what: str
     values: tuple[tuple[Any, str], ...]  # (value, source)
     note: str = ""
+
+
+def _disagreements(items: Iterable[Disagreement]) -> tuple[Disagreement, ...]:
+    return tuple(items)
 
 
 @frozen
@@ -65,7 +77,7 @@ class Version:
 
     id: str
     name: str
-    aliases: tuple[str, ...] = field(default=(), converter=tuple)
+    aliases: tuple[str, ...] = field(default=(), converter=_strings)
     year: int | None = None
     citation: str = ""
     homepage: str = ""
@@ -76,8 +88,8 @@ class Version:
     num_categories_source: str = ""
     images: Mapping[str, int] = field(factory=dict, converter=dict, hash=False)
     images_source: str = ""
-    notes: tuple[str, ...] = field(default=(), converter=tuple)
-    disagreements: tuple[Disagreement, ...] = field(default=(), converter=tuple)
+    notes: tuple[str, ...] = field(default=(), converter=_strings)
+    disagreements: tuple[Disagreement, ...] = field(default=(), converter=_disagreements)
 
     def __repr__(self) -> str:
         n = f"{self.num_categories:,}" if self.num_categories is not None else "?"
@@ -96,7 +108,7 @@ class Derivation:
 
     parent: str
     child: str
-    ops: tuple[Operation, ...] = field(converter=tuple)
+    ops: tuple[Operation, ...] = field(converter=_operations)
     split: str | None = None
     evidence: str = ""
     known_mismatches: Mapping[str, str] = field(factory=dict, converter=dict, hash=False)

@@ -219,6 +219,7 @@ def edge_events(cat: Catalog, derivations: Iterable[Derivation], wanted: Abstrac
     wanted = wanted if isinstance(wanted, (set, frozenset)) else frozenset(wanted)
     for d in derivations:
         for st in _edge_steps(cat, d):
+            had: AbstractSet[str]
             if len(wanted) <= 2:  # scanning the lists beats building any set
                 had = {w for w in wanted if w in st.before}
                 hits: AbstractSet[str] = had ^ {w for w in wanted if w in st.after}

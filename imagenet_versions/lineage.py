@@ -18,7 +18,7 @@ from imagenet_versions.catalog import Catalog, Derivation, apply_ops, catalog_or
 from imagenet_versions.errors import CategoriesUnknownError, LineageError
 
 if TYPE_CHECKING:
-    import networkx as nx
+    import networkx as nx  # type: ignore[import-untyped]
 
 __all__ = [
     "Mismatch",

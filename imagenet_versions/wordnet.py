@@ -202,9 +202,14 @@ class Synset:
             hypernyms=split(hyper),
             instance_hypernyms=split(inst),
             usage_domains=split(dom),
-            lemma_usage_domains=[tuple(item.split(">", 1)) for item in split(lemma_dom)],
+            lemma_usage_domains=[_lemma_domain(item) for item in split(lemma_dom)],
             lists=split(lists),
         )
+
+
+def _lemma_domain(item: str) -> tuple[str, str]:
+    lemma, domain = item.split(">", 1)
+    return lemma, domain
 
 
 def _norm(lemma: str) -> str:
@@ -477,7 +482,7 @@ def _usable(path: Path) -> bool:
 
 def _nltk_root() -> Any | None:
     """NLTK's own ``wordnet`` data (folder or zip), or None."""
-    import nltk.data
+    import nltk.data  # type: ignore[import-untyped]
 
     for name in ("corpora/wordnet.zip/wordnet/", "corpora/wordnet"):
         try:
@@ -536,7 +541,7 @@ def open_corpus(root: Any) -> Any:
     """
     import warnings
 
-    from nltk.corpus.reader.wordnet import WordNetCorpusReader
+    from nltk.corpus.reader.wordnet import WordNetCorpusReader  # type: ignore[import-untyped]
 
     if isinstance(root, str | os.PathLike):
         path = Path(root)
