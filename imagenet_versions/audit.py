@@ -69,6 +69,8 @@ def _members(cat: Catalog, vid: str) -> Mapping[str, str]:
 def _compute_members(cat: Catalog, vid: str) -> dict[str, str]:
     cats = cat.categories(vid)
     for edge in cat.parents(vid):
+        if not any(isinstance(op, Relabel) and op.level == "categories" for op in edge.ops):
+            continue
         members: dict[str, str] | None = None
         for st in edge_steps(cat, edge):  # the edge's operations, applied once per catalog
             op = st.op
@@ -399,6 +401,16 @@ def trace(query: str, *, catalog: Catalog | None = None) -> Trace:
 
 
 def _trace(wnid: str, cat: Catalog) -> Trace:
+    kept: dict[str, Trace] = cat._store("audit.traces")
+    found = kept.get(wnid)
+    if found is None:
+        if len(kept) >= 256:
+            kept.pop(next(iter(kept)))
+        found = kept[wnid] = _compute_trace(wnid, cat)
+    return found
+
+
+def _compute_trace(wnid: str, cat: Catalog) -> Trace:
     present, absent, unknown = [], [], []
     relabelled: dict[str, str] = {}
     members: dict[str, Mapping[str, str]] = {}
@@ -437,7 +449,17 @@ def _trace(wnid: str, cat: Catalog) -> Trace:
         fl = tuple(sorted(_flags.flags_for(wnid)))
     except UnknownSynsetError:
         name, gloss, fl = cat.name_of(wnid), "", ()
-    return Trace(wnid, name, gloss, tuple(present), relabelled, tuple(absent), tuple(unknown), tuple(events), fl)
+    return Trace(
+        wnid,
+        name,
+        gloss,
+        tuple(present),
+        MappingProxyType(relabelled),
+        tuple(absent),
+        tuple(unknown),
+        tuple(events),
+        fl,
+    )
 
 
 # ------------------------------------------------------------------ subtree x version

@@ -20,7 +20,7 @@ from attrs import field, frozen
 from imagenet_versions.catalog import Catalog, Derivation, catalog_or_default
 from imagenet_versions.errors import LineageError
 from imagenet_versions.lineage import Step, derivation_path
-from imagenet_versions.operations import Operation, Relabel
+from imagenet_versions.operations import Extend, Filter, Operation, Recollect, Reindex, Relabel, Subset, Transform
 
 __all__ = ["CategoryDiff", "Event", "LabelMap", "VersionDiff", "diff", "edge_events", "label_map"]
 
@@ -218,6 +218,9 @@ def edge_events(cat: Catalog, derivations: Iterable[Derivation], wanted: Abstrac
     out: dict[str, list[Event]] = {}
     wanted = wanted if isinstance(wanted, (set, frozenset)) else frozenset(wanted)
     for d in derivations:
+        if not _has_relabel(d) and (d.parent, d.child) not in cat._store("diff.steps"):
+            _restricted_events(cat, d, wanted, out)
+            continue
         for st in _edge_steps(cat, d):
             had: AbstractSet[str]
             if len(wanted) <= 2:  # scanning the lists beats building any set
@@ -234,13 +237,60 @@ def edge_events(cat: Catalog, derivations: Iterable[Derivation], wanted: Abstrac
     return out
 
 
+def _has_relabel(d: Derivation) -> bool:
+    return any(isinstance(op, Relabel) and op.level == "categories" for op in d.ops)
+
+
+def _member_after(op: Operation, before: frozenset[str], wanted: frozenset[str]) -> frozenset[str]:
+    """``frozenset(op.apply(categories)) & wanted`` given ``before = frozenset(categories) & wanted``,
+    for every operation but a category-level relabel (whose output depends on classes
+    outside ``wanted``): each keeps, removes or adds classes one by one."""
+    if op.level != "categories" or isinstance(op, (Reindex, Transform, Recollect)):
+        return before
+    if isinstance(op, Subset):
+        return before.intersection(op.keep)
+    if isinstance(op, Filter):
+        return before.difference(op.removed)
+    if isinstance(op, Extend):
+        return before | wanted.intersection(op.added)
+    return wanted.intersection(op.apply(tuple(before)))  # an operation type this module does not know
+
+
+def _restricted_events(cat: Catalog, d: Derivation, wanted: frozenset[str], out: dict[str, list[Event]]) -> None:
+    """:func:`edge_events` of one edge without a relabel, following only the wanted classes:
+    which step drops or brings each one needs their membership, not the whole lists."""
+    memo: dict[tuple[str, str, int, str], Event] = cat._store("diff.events")
+    state = wanted.intersection(cat.categories(d.parent))
+    stages: list[tuple[str, Operation | None, frozenset[str]]] = []
+    for op in d.ops:
+        after = _member_after(op, state, wanted)
+        stages.append((op.label, op, after))
+        state = after
+    published = wanted.intersection(cat.categories(d.child))
+    if published != state:
+        stages.append(("published-list", None, published))
+    before = wanted.intersection(cat.categories(d.parent))
+    for i, (kind, op, after) in enumerate(stages):
+        for w in before ^ after:
+            key = (d.parent, d.child, i, w)
+            ev = memo.get(key)
+            if ev is None:
+                ev = memo[key] = _event_of(d, kind, op, w, dropped=w in before)
+            out.setdefault(w, []).append(ev)
+        before = after
+
+
 def _event(d: Derivation, st: _Step, w: str, *, dropped: bool) -> Event:
+    return _event_of(d, st.kind, st.op, w, dropped=dropped)
+
+
+def _event_of(d: Derivation, kind: str, op: Operation | None, w: str, *, dropped: bool) -> Event:
     effect: Literal["dropped", "introduced"] = "dropped" if dropped else "introduced"
-    if st.op is not None:
-        reason = st.op.why(w)
+    if op is not None:
+        reason = op.why(w)
     else:
         reason = d.known_mismatches.get(w) or "the published list differs from what the operations produce"
-    return Event(w, d.parent, d.child, st.kind, effect, reason)
+    return Event(w, d.parent, d.child, kind, effect, reason)
 
 
 class _Explanations(Mapping[str, tuple[Event, ...]]):

@@ -441,8 +441,13 @@ def descendants(wnid: str, within: Iterable[str] | None = None) -> frozenset[str
         UnknownSynsetError: ``wnid`` is not in the snapshot.
     """
     _get(wnid)
-    found = frozenset(_walk(_children(wnid), _children))
+    found = _descendants(wnid)
     return found if within is None else found & frozenset(within)
+
+
+@functools.lru_cache(maxsize=256)
+def _descendants(wnid: str) -> frozenset[str]:
+    return frozenset(_walk(_children(wnid), _children))
 
 
 def person_subtree(*, instances: bool = False, root: bool = False) -> frozenset[str]:
