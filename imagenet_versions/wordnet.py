@@ -10,7 +10,10 @@ The snapshot
     the Yang et al. 2020 person-subtree annotations, all their ancestors (in ImageNet's
     is-a graph and through WordNet hypernym and instance-hypernym links) and the whole
     WordNet person subtree below ``n00007846`` (hyponym and instance-hyponym links).
-    Everything here works offline from it.
+    Everything here works offline from it. Queries read it through the build-time
+    answers of ``tools/build_answers.py`` (``data/answers/``: the same rows in block
+    tables by wnid, by folded lemma and by is-a parent, and the person subtree), so a
+    question about one synset decompresses one block of 128 rows, not the snapshot.
 
 Lemmas
     Lemmas are kept exactly as WordNet 3.0 spells them: in WordNet order, with
