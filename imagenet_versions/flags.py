@@ -678,7 +678,7 @@ def _check_in_corpus(wnid: str, path: Path, n: int) -> None:
 # --- queries ---------------------------------------------------------------------
 
 
-@functools.cache
+@functools.lru_cache(maxsize=65_536)  # bounded: callers may pass any string
 def _shipped(wnid: str) -> Mapping[str, Evidence] | None:
     """The shipped flags of a snapshot wnid with their evidence (None outside the snapshot).
 

@@ -323,7 +323,7 @@ def answer_set(name: str) -> frozenset[str]:
     return _sets()[name]
 
 
-@functools.cache
+@functools.lru_cache(maxsize=65_536)  # bounded: callers may pass any string
 def _record(wnid: str) -> Synset | None:
     row = _table("synsets").row(wnid)
     return None if row is None else Synset.from_row(row)
