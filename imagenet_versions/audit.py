@@ -200,11 +200,21 @@ def _name(cat: Catalog, wnid: str) -> str:
         return cat.name_of(wnid).split(",")[0]
 
 
-def _removals(cat: Catalog, wnids: set[str]) -> dict[str, list[Event]]:
-    """Every edge of the family that drops one of ``wnids``."""
-    edges = [e for e in cat.edges if cat.has_categories(e.parent) and cat.has_categories(e.child)]
-    events = edge_events(cat, edges, wnids)
-    return {w: [e for e in evs if e.effect == "dropped"] for w, evs in events.items()}
+def _removals(cat: Catalog, wnids: set[str], universe: frozenset[str]) -> dict[str, list[Event]]:
+    """Every edge of the family that drops one of ``wnids`` (a subset of ``universe``).
+
+    Computed for the whole ``universe`` (every flagged class) once per catalog, so the
+    survivors of one version after another cost one pass over the family, not one each.
+    """
+    kept: dict[frozenset[str], dict[str, list[Event]]] = cat._store("audit.removals")
+    found = kept.get(universe)
+    if found is None:
+        edges = [e for e in cat.edges if cat.has_categories(e.parent) and cat.has_categories(e.child)]
+        events = edge_events(cat, edges, universe)
+        if len(kept) >= 8:
+            kept.pop(next(iter(kept)))
+        found = kept[universe] = {w: [e for e in evs if e.effect == "dropped"] for w, evs in events.items()}
+    return {w: found[w] for w in wnids if w in found}
 
 
 def survivors(
@@ -258,8 +268,9 @@ def _survivors(
 ) -> SurvivorReport:
     members = _members(cat, vid)
     sets = _flagged_sets(flag_names, users, urls)
-    hit = set(frozenset().union(*sets.values()).intersection(members))
-    removals = _removals(cat, hit)
+    universe = frozenset().union(*sets.values())
+    hit = set(universe.intersection(members))
+    removals = _removals(cat, hit, universe)
     out = []
     for w in filter(hit.__contains__, members):
         fl = tuple(f for f in flag_names if w in sets[f])

@@ -405,9 +405,10 @@ class Catalog:
     def _read_tsv(self, rel: str) -> list[list[str]]:
         text = self._read_text(rel, "operation evidence")
         rows = []
+        check = not self._shipped  # shipped files are checked by their sha256 instead
         for n, line in enumerate(text.splitlines()[1:], 2):
             cols = line.split("\t")
-            if len(cols) < 2 or not _CATEGORY_RE.match(cols[0]):
+            if len(cols) < 2 or (check and not _CATEGORY_RE.match(cols[0])):
                 msg = f"{rel}, line {n}: expected '<wnid>\\t<value>', got {line!r}"
                 raise CatalogError(msg)
             rows.append(cols)
