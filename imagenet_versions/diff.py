@@ -256,20 +256,27 @@ def _member_after(op: Operation, before: frozenset[str], wanted: frozenset[str])
     return wanted.intersection(op.apply(tuple(before)))  # an operation type this module does not know
 
 
+def _members_of(cat: Catalog, vid: str, wanted: frozenset[str]) -> frozenset[str]:
+    """``wanted`` & the version's categories: one pass over ``wanted`` where the version's
+    set is built already, or over the list (no set of it built) where it is not."""
+    known: dict[str, frozenset[str]] = cat._sets
+    found = known.get(vid)
+    return wanted.intersection(found if found is not None else cat.categories(vid))
+
+
 def _restricted_events(cat: Catalog, d: Derivation, wanted: frozenset[str], out: dict[str, list[Event]]) -> None:
     """:func:`edge_events` of one edge without a relabel, following only the wanted classes:
     which step drops or brings each one needs their membership, not the whole lists."""
     memo: dict[tuple[str, str, int, str], Event] = cat._store("diff.events")
-    state = wanted.intersection(cat.categories(d.parent))
+    state = before = _members_of(cat, d.parent, wanted)
     stages: list[tuple[str, Operation | None, frozenset[str]]] = []
     for op in d.ops:
         after = _member_after(op, state, wanted)
         stages.append((op.label, op, after))
         state = after
-    published = wanted.intersection(cat.categories(d.child))
+    published = _members_of(cat, d.child, wanted)
     if published != state:
         stages.append(("published-list", None, published))
-    before = wanted.intersection(cat.categories(d.parent))
     for i, (kind, op, after) in enumerate(stages):
         for w in before ^ after:
             key = (d.parent, d.child, i, w)
