@@ -24,7 +24,7 @@ CASES = [
     10**40,
     1e-300,
     {"a": [], "b": {}, "c": [[], {}], "d": (1, (2, 3)), "e": [None, True, False, 1.5]},
-    {1: "int key", 2.5: "float key", None: "none key", True: "bool key", "é": "\"\\\n\x00\u2028\udcff"},
+    {3: "int key", 2.5: "float key", None: "none key", True: "bool key", False: "b", "é": '"\\\n\x00\u2028\udcff'},
     ["\t", "\x7f", "ü" * 1000, "slash / and \\ backslash"],
     {"nested": {"deeper": {"deepest": [[[["x"]]]]}}},
 ]
