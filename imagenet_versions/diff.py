@@ -216,7 +216,7 @@ def edge_events(cat: Catalog, derivations: Iterable[Derivation], wanted: Abstrac
     where the child's published list differs from what the operations produce.
     """
     out: dict[str, list[Event]] = {}
-    wanted = wanted if isinstance(wanted, (set, frozenset)) else frozenset(wanted)
+    wanted = wanted if isinstance(wanted, frozenset) else frozenset(wanted)
     for d in derivations:
         if not _has_relabel(d) and (d.parent, d.child) not in cat._store("diff.steps"):
             _restricted_events(cat, d, wanted, out)
@@ -277,12 +277,12 @@ def _restricted_events(cat: Catalog, d: Derivation, wanted: frozenset[str], out:
     published = _members_of(cat, d.child, wanted)
     if published != state:
         stages.append(("published-list", None, published))
-    for i, (kind, op, after) in enumerate(stages):
+    for i, (kind, step_op, after) in enumerate(stages):
         for w in before ^ after:
             key = (d.parent, d.child, i, w)
             ev = memo.get(key)
             if ev is None:
-                ev = memo[key] = _event_of(d, kind, op, w, dropped=w in before)
+                ev = memo[key] = _event_of(d, kind, step_op, w, dropped=w in before)
             out.setdefault(w, []).append(ev)
         before = after
 
