@@ -143,10 +143,12 @@ print(json.dumps({{"lists": len(lists), "diffs": n, "load": t1 - t0, "all_diffs"
 """
 
 
-def run(argv: list[str]) -> tuple[float, int]:
-    """Wall time and peak RSS (KB) of one fresh process."""
+def run(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, int]:
+    """Wall time and peak RSS (KB) of one fresh process (with ``env``: a baseline, run from
+    its own folder, since ``python -m`` puts the working folder first on ``sys.path``)."""
+    cwd = env["PYTHONPATH"] if env is not None else None
     t = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd)
     _pid, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t
     if os.waitstatus_to_exitcode(status) != 0:
@@ -155,8 +157,8 @@ def run(argv: list[str]) -> tuple[float, int]:
     return wall, usage.ru_maxrss
 
 
-def median_run(argv: list[str], repeat: int) -> tuple[float, int]:
-    runs = [run(argv) for _ in range(repeat)]
+def median_run(argv: list[str], repeat: int, env: dict[str, str] | None = None) -> tuple[float, int]:
+    runs = [run(argv, env) for _ in range(repeat)]
     return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
 
 
@@ -205,7 +207,17 @@ def ms(t: float) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument(
+        "--baseline",
+        metavar="DIR",
+        help="also time each command with the package in DIR (e.g. `git archive <commit> imagenet_versions`)",
+    )
+    ap.add_argument("--baseline-name", default="before", help="the baseline's column heading")
     args = ap.parse_args()
+    base_env = None
+    if args.baseline:
+        base_env = {**os.environ, "PYTHONPATH": args.baseline}
+        subprocess.run([sys.executable, "-m", "compileall", "-q", args.baseline], check=True)
     py = sys.executable
     # bytecode compiled first, as an installed package is
     subprocess.run([py, "-m", "compileall", "-q", str(DATA.parent)], check=True)
@@ -223,7 +235,13 @@ def main() -> None:
             ratio = f"{sets_wall * 1000:.0f} ms | {wall / sets_wall:.1f}x"
         else:
             ratio = "- | -"
-        cli_rows.append(f"| `{' '.join(argv)}` | {ms(wall)} | {ms(wall - base)} | {rss / 1024:.0f} MB | {ratio} |")
+        before = ""
+        if base_env is not None:
+            b_wall, b_rss = median_run([py, "-m", "imagenet_versions", *argv], args.repeat, base_env)
+            before = f" {ms(b_wall)}, {b_rss / 1024:.0f} MB | {b_wall / wall:.1f}x |"
+        cli_rows.append(
+            f"| `{' '.join(argv)}` | {ms(wall)} | {ms(wall - base)} | {rss / 1024:.0f} MB | {ratio} |{before}"
+        )
         verdicts.append((f"`{label}` <= 150 ms (fresh process, median)", wall <= 0.150, ms(wall)))
         verdicts.append((f"`{label}` peak RSS <= 80 MB", rss <= 80 * 1024, f"{rss / 1024:.0f} MB"))
 
@@ -265,8 +283,9 @@ def main() -> None:
         "",
         "### CLI, each run a fresh process",
         "",
-        "| command | wall | minus `python -c pass` | peak RSS | Python sets over the text files | ratio |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| command | wall | minus `python -c pass` | peak RSS | Python sets over the text files | ratio |"
+        + (f" {args.baseline_name}: wall, peak RSS | speed-up |" if base_env else ""),
+        "|---|---:|---:|---:|---:|---:|" + ("---:|---:|" if base_env else ""),
         *cli_rows,
         "",
         "The sets column computes only the bare answer (counts or ids) from the shipped text files; "
