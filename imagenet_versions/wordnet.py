@@ -43,7 +43,7 @@ from typing import Any
 import attrs
 
 from imagenet_versions import _blocks, _data
-from imagenet_versions.errors import UnknownSynsetError, WordNetUnavailableError
+from imagenet_versions.errors import UnknownFlagError, UnknownSynsetError, WordNetUnavailableError
 
 __all__ = [
     "LISTS",
@@ -319,8 +319,15 @@ def answer_set(name: str) -> frozenset[str]:
 
     ``derogatory`` and ``informal`` (the WordNet usage-marker flags), ``person``
     (below n00007846 by hyponym links) and ``person+instances``.
+
+    Raises:
+        UnknownFlagError: no such set; the message names the known ones.
     """
-    return _sets()[name]
+    sets = _sets()
+    if name not in sets:
+        msg = f"no build-time set named {name!r}; known: {', '.join(sets)}"
+        raise UnknownFlagError(msg)
+    return sets[name]
 
 
 @functools.lru_cache(maxsize=65_536)  # bounded: callers may pass any string

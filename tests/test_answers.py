@@ -157,3 +157,11 @@ def test_queries_read_rows_not_the_snapshot() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["0", "False", "False"]
+
+
+def test_an_unknown_answer_set_is_an_unknown_flag_error() -> None:
+    from imagenet_versions.errors import UnknownFlagError
+
+    with pytest.raises(UnknownFlagError, match="no build-time set named 'nope'; known: derogatory"):
+        wordnet.answer_set("nope")
+    assert len(wordnet.answer_set("person")) == 6978
