@@ -8,27 +8,14 @@
 2674
 
 Importing this package reads nothing and imports neither nltk nor requests;
-the shipped catalog is read on first use.
+the shipped catalog is read on first use, and the audit, flag, export, render and
+image modules are imported when one of their names is first used.
 """
 
 from __future__ import annotations
 
 __version__ = "0.1.0.dev0"
 
-from imagenet_versions import images, render
-from imagenet_versions.audit import (
-    Subtree,
-    Survivor,
-    SurvivorReport,
-    Trace,
-    TraceEvent,
-    member_classes,
-    subtree,
-    survivors,
-    trace,
-    trace_all,
-    unsafe_versions,
-)
 from imagenet_versions.catalog import Catalog, Derivation, Disagreement, Version, catalog_or_default
 from imagenet_versions.cite import Citation, cite
 from imagenet_versions.diff import CategoryDiff, Event, LabelMap, VersionDiff, diff, label_map
@@ -53,10 +40,7 @@ from imagenet_versions.errors import (
     UnknownVersionError,
     WordNetUnavailableError,
 )
-from imagenet_versions.export import to_croissant, to_prov
-from imagenet_versions.flags import DEFAULT_FLAGS, flag_sources, flagged, flags_for, load_user_flags
 from imagenet_versions.identify import Candidate, Checkpoint, Identification, checkpoint, checkpoints, identify
-from imagenet_versions.images import UnknownImages
 from imagenet_versions.lineage import (
     Mismatch,
     Step,
@@ -92,7 +76,6 @@ from imagenet_versions.orders import (
     label_order,
     label_orders,
 )
-from imagenet_versions.render import to_dot, to_mermaid
 
 __all__ = [
     "DEFAULT_FLAGS",
@@ -233,8 +216,34 @@ def lineage() -> "networkx.DiGraph":  # type: ignore[name-defined]  # noqa: F821
     return lineage_graph()
 
 
-# Image manifests need numpy: their names are imported on first use, so that
-# `import imagenet_versions` stays light.
+# Names imported on first use, so that `import imagenet_versions` stays light: image
+# manifests need numpy; the audit, flag, export, render and image modules are not
+# needed by most questions. (`diff` and `lineage` are imported above: their names are
+# also functions of this package, which importing the submodule later would replace.)
+_LAZY: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "Subtree",
+            "Survivor",
+            "SurvivorReport",
+            "Trace",
+            "TraceEvent",
+            "member_classes",
+            "subtree",
+            "survivors",
+            "trace",
+            "trace_all",
+            "unsafe_versions",
+        ),
+        "audit",
+    ),
+    **dict.fromkeys(("to_croissant", "to_prov"), "export"),
+    **dict.fromkeys(("DEFAULT_FLAGS", "flag_sources", "flagged", "flags_for", "load_user_flags"), "flags"),
+    "UnknownImages": "images",
+    **dict.fromkeys(("to_dot", "to_mermaid"), "render"),
+}
+_SUBMODULES = frozenset({"images", "render", "manifests", "site"})
+
 _MANIFEST_NAMES = frozenset(
     {
         "IdSet",
@@ -256,17 +265,19 @@ _MANIFEST_NAMES = frozenset(
 
 
 def __getattr__(name: str) -> object:
+    import importlib
+
     if name in _MANIFEST_NAMES:
-        from imagenet_versions import manifests
-
-        return getattr(manifests, name)
-    if name in ("manifests", "site"):
-        import importlib
-
+        return getattr(importlib.import_module("imagenet_versions.manifests"), name)
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f"imagenet_versions.{_LAZY[name]}"), name)
+        globals()[name] = value
+        return value
+    if name in _SUBMODULES:
         return importlib.import_module(f"imagenet_versions.{name}")
     msg = f"module 'imagenet_versions' has no attribute {name!r}"
     raise AttributeError(msg)
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_MANIFEST_NAMES, "manifests", "site"})
+    return sorted({*globals(), *_MANIFEST_NAMES, *_LAZY, *_SUBMODULES})

@@ -80,8 +80,9 @@ SCHEMA = "imagenet-versions/{}@1"
 
 
 def _emit_json(doc: Any) -> None:
-    json.dump(doc, sys.stdout, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")
+    from imagenet_versions._json import dumps  # json.dumps(doc, indent=2, ensure_ascii=False), faster
+
+    sys.stdout.write(dumps(doc) + "\n")  # one write, not one per piece
 
 
 def _emit(shape: str, doc: dict[str, Any]) -> None:
@@ -608,7 +609,7 @@ def cmd_fetch(cat: Catalog, args: argparse.Namespace) -> int:
     od = cat.get(vid).on_demand
     assert od is not None  # fetch_on_demand raised otherwise
     n = len(cat.categories(vid)) if od.what == "categories" else None
-    doc = {
+    doc: dict[str, Any] = {
         "schema": "imagenet-versions/fetch@1",
         "version": vid,
         "what": od.what,

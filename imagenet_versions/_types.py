@@ -105,10 +105,12 @@ class FrozenDict(Mapping[K, V]):
         return (FrozenDict, (self._data,))
 
 
-def frozen_mapping(items: Mapping[K, V] | Iterable[tuple[K, V]] | None = None) -> Mapping[K, V]:
+def frozen_mapping(items: Any = None) -> Mapping[Any, Any]:
     """A read-only copy of a mapping (a :class:`FrozenDict` over a private dict).
 
     Use as an attrs converter so that a frozen record is frozen all the way down.
+    ``items`` is a mapping or an iterable of ``(key, value)`` pairs (typed ``Any``
+    so that mypy's attrs plugin accepts it as a converter of any mapping field).
     """
     if items is None:
         return FrozenDict()

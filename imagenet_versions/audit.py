@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 from typing import Any, Literal
 
 from attrs import field, frozen
@@ -26,8 +27,9 @@ from imagenet_versions import wordnet
 from imagenet_versions._types import frozen_mapping
 from imagenet_versions._withhold import policy
 from imagenet_versions.catalog import Catalog, catalog_or_default
-from imagenet_versions.diff import Event, edge_events
+from imagenet_versions.diff import Event, edge_events, edge_steps
 from imagenet_versions.errors import AmbiguousLemmaError, CategoriesUnknownError, UnknownFlagError, UnknownSynsetError
+from imagenet_versions.lineage import topological_edges
 from imagenet_versions.operations import Relabel
 
 __all__ = [
@@ -54,18 +56,31 @@ def member_classes(version: str, *, catalog: Catalog | None = None) -> dict[str,
         CategoriesUnknownError: the version's categories are not known.
     """
     cat = catalog_or_default(catalog)
-    vid = cat.resolve(version)
+    return dict(_members(cat, cat.resolve(version)))
+
+
+def _members(cat: Catalog, vid: str) -> Mapping[str, str]:
+    """:func:`member_classes` of a resolved id, computed once per catalog (read-only)."""
+    per_cat: dict[str, Mapping[str, str]] = cat._store("audit.members")
+    found = per_cat.get(vid)
+    if found is None:
+        found = per_cat[vid] = MappingProxyType(_compute_members(cat, vid))
+    return found
+
+
+def _compute_members(cat: Catalog, vid: str) -> dict[str, str]:
     cats = cat.categories(vid)
     for edge in cat.parents(vid):
-        state = cat.categories(edge.parent)
+        if not any(isinstance(op, Relabel) and op.level == "categories" for op in edge.ops):
+            continue
         members: dict[str, str] | None = None
-        for op in edge.ops:
+        for st in edge_steps(cat, edge):  # the edge's operations, applied once per catalog
+            op = st.op
             if isinstance(op, Relabel) and op.level == "categories":
-                members = {w: op.mapping[w] for w in state if w in op.mapping}
-            state = op.apply(state)
+                members = {w: op.mapping[w] for w in st.before if w in op.mapping}
         if members is not None:
             return members
-    return {w: w for w in cats}
+    return dict(zip(cats, cats, strict=True))
 
 
 # ------------------------------------------------------------------ survivors
@@ -184,17 +199,30 @@ def _evidence(wnid: str, wanted: Iterable[str], users: list[Any], urls: Mapping[
 
 
 def _name(cat: Catalog, wnid: str) -> str:
+    facts = _flags.flag_facts(wnid)
+    if facts is not None:
+        return facts[0].replace("_", " ")
     try:
         return wordnet.synset(wnid).name.replace("_", " ")
     except UnknownSynsetError:
         return cat.name_of(wnid).split(",")[0]
 
 
-def _removals(cat: Catalog, wnids: set[str]) -> dict[str, list[Event]]:
-    """Every edge of the family that drops one of ``wnids``."""
-    edges = [e for e in cat.edges if cat.has_categories(e.parent) and cat.has_categories(e.child)]
-    events = edge_events(cat, edges, wnids)
-    return {w: [e for e in evs if e.effect == "dropped"] for w, evs in events.items()}
+def _removals(cat: Catalog, wnids: set[str], universe: frozenset[str]) -> dict[str, list[Event]]:
+    """Every edge of the family that drops one of ``wnids`` (a subset of ``universe``).
+
+    Computed for the whole ``universe`` (every flagged class) once per catalog, so the
+    survivors of one version after another cost one pass over the family, not one each.
+    """
+    kept: dict[frozenset[str], dict[str, list[Event]]] = cat._store("audit.removals")
+    found = kept.get(universe)
+    if found is None:
+        edges = [e for e in cat.edges if cat.has_categories(e.parent) and cat.has_categories(e.child)]
+        events = edge_events(cat, edges, universe)
+        if len(kept) >= 8:
+            kept.pop(next(iter(kept)))
+        found = kept[universe] = {w: [e for e in evs if e.effect == "dropped"] for w, evs in events.items()}
+    return {w: found[w] for w in wnids if w in found}
 
 
 def survivors(
@@ -237,27 +265,52 @@ def survivors(
     """
     cat = catalog_or_default(catalog)
     vid = cat.resolve(version)
-    members = member_classes(vid, catalog=cat)
     flag_names = tuple(dict.fromkeys(flags))
     urls = _flags.check_source_urls(urls)
     users = _user_list(user)
-    sets = _flagged_sets(flag_names, users, urls)
-    hit = {w for w in members if any(w in s for s in sets.values())}
-    removals = _removals(cat, hit)
-    out = []
-    for w in members:
-        if w not in hit:
-            continue
-        fl = tuple(f for f in flag_names if w in sets[f])
-        out.append(
-            Survivor(w, _name(cat, w), fl, _evidence(w, fl, users, urls), members[w], tuple(removals.get(w, ())))
-        )
-    report = policy(show_offensive).survivors(SurvivorReport(vid, flag_names, tuple(out), len(members)))
+    if users or urls:
+        found = _survivors(cat, vid, flag_names, users, urls)
+    else:
+        # shipped flags only: the report is an immutable value, kept per catalog
+        reports: dict[tuple[str, tuple[str, ...]], SurvivorReport] = cat._store("audit.survivors")
+        key = (vid, flag_names)
+        cached = reports.get(key)
+        if cached is None:
+            if len(reports) >= 64:
+                reports.pop(next(iter(reports)))
+            cached = reports[key] = _survivors(cat, vid, flag_names, users, urls)
+        found = cached
+    report = policy(show_offensive).survivors(found)
     if order is None:
         return report
     from imagenet_versions.orders import with_indices
 
-    return with_indices(report, order, catalog=cat)
+    indexed: SurvivorReport = with_indices(report, order, catalog=cat)
+    return indexed
+
+
+def _survivors(
+    cat: Catalog, vid: str, flag_names: tuple[str, ...], users: list[Any], urls: Mapping[str, str] | None
+) -> SurvivorReport:
+    members = _members(cat, vid)
+    sets = _flagged_sets(flag_names, users, urls)
+    universe = frozenset().union(*sets.values())
+    hit = set(universe.intersection(members))
+    removals = _removals(cat, hit, universe)
+    out = []
+    for w in filter(hit.__contains__, members):
+        fl = tuple(f for f in flag_names if w in sets[f])
+        out.append(
+            Survivor(
+                w,
+                _name(cat, w),
+                fl,
+                MappingProxyType(_evidence(w, fl, users, urls)),
+                members[w],
+                tuple(removals.get(w, ())),
+            )
+        )
+    return SurvivorReport(vid, flag_names, tuple(out), len(members))
 
 
 def unsafe_versions(flags: Iterable[str] = _flags.DEFAULT_FLAGS, *, catalog: Catalog | None = None) -> frozenset[str]:
@@ -275,7 +328,7 @@ def _unsafe_versions(cat: Catalog, flags: tuple[str, ...]) -> frozenset[str]:
     out = set()
     for v in cat:
         try:
-            if hit.intersection(member_classes(v.id, catalog=cat)):
+            if hit.intersection(_members(cat, v.id)):
                 out.add(v.id)
         except CategoriesUnknownError:
             continue
@@ -389,12 +442,22 @@ def trace(query: str, *, catalog: Catalog | None = None, show_offensive: bool = 
 
 
 def _trace(wnid: str, cat: Catalog) -> Trace:
+    kept: dict[str, Trace] = cat._store("audit.traces")
+    found = kept.get(wnid)
+    if found is None:
+        if len(kept) >= 256:
+            kept.pop(next(iter(kept)))
+        found = kept[wnid] = _compute_trace(wnid, cat)
+    return found
+
+
+def _compute_trace(wnid: str, cat: Catalog) -> Trace:
     present, absent, unknown = [], [], []
     relabelled: dict[str, str] = {}
-    members: dict[str, dict[str, str]] = {}
+    members: dict[str, Mapping[str, str]] = {}
     for v in cat:
         try:
-            m = member_classes(v.id, catalog=cat)
+            m = _members(cat, v.id)
         except CategoriesUnknownError:
             unknown.append(v.id)
             continue
@@ -408,7 +471,7 @@ def _trace(wnid: str, cat: Catalog) -> Trace:
     events: list[TraceEvent] = []
     drops = edge_events(cat, [e for e in cat.edges if e.parent in members and e.child in members], {wnid})
     by_edge = {(e.parent, e.child): e for e in drops.get(wnid, [])}
-    for e in _topological_edges(cat):
+    for e in topological_edges(cat):
         if e.parent not in members or e.child not in members:
             continue
         before, after = wnid in members[e.parent], wnid in members[e.child]
@@ -427,16 +490,17 @@ def _trace(wnid: str, cat: Catalog) -> Trace:
         fl = tuple(sorted(_flags.flags_for(wnid)))
     except UnknownSynsetError:
         name, gloss, fl = cat.name_of(wnid), "", ()
-    return Trace(wnid, name, gloss, tuple(present), relabelled, tuple(absent), tuple(unknown), tuple(events), fl)
-
-
-def _topological_edges(cat: Catalog) -> list[Any]:
-    import networkx as nx
-
-    from imagenet_versions.lineage import lineage_graph
-
-    order = {v: i for i, v in enumerate(nx.topological_sort(lineage_graph(cat)))}
-    return sorted(cat.edges, key=lambda e: (order[e.parent], order[e.child]))
+    return Trace(
+        wnid,
+        name,
+        gloss,
+        tuple(present),
+        MappingProxyType(relabelled),
+        tuple(absent),
+        tuple(unknown),
+        tuple(events),
+        fl,
+    )
 
 
 # ------------------------------------------------------------------ subtree x version
@@ -500,11 +564,12 @@ def subtree(
     r = _resolve_one(root)
     vid = cat.resolve(version)
     members = frozenset({r} | wordnet.descendants(r))
-    have = member_classes(vid, catalog=cat)
+    have = _members(cat, vid)
     present = tuple(w for w in have if w in members)
     st = policy(show_offensive).subtree(Subtree(r, wordnet.synset(r).name.replace("_", " "), vid, members, present))
     if order is None:
         return st
     from imagenet_versions.orders import with_indices
 
-    return with_indices(st, order, catalog=cat)
+    indexed_st: Subtree = with_indices(st, order, catalog=cat)
+    return indexed_st

@@ -9,8 +9,10 @@ indices between two versions through the same path, relabels included.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from attrs import field, frozen
 
@@ -18,7 +20,7 @@ from imagenet_versions._types import frozen_mapping
 from imagenet_versions.catalog import Catalog, Derivation, catalog_or_default
 from imagenet_versions.errors import LineageError
 from imagenet_versions.lineage import Step, derivation_path
-from imagenet_versions.operations import Relabel
+from imagenet_versions.operations import Extend, Filter, Operation, Recollect, Reindex, Relabel, Subset, Transform
 
 if TYPE_CHECKING:
     from imagenet_versions.images import UnknownImages
@@ -211,43 +213,198 @@ def _bool_array(values: list[bool]) -> Any:
     return np.array(values, dtype=bool)
 
 
+class _Step:
+    """One operation of an edge read parent -> child, with the categories before and after
+    it, and the events it caused, built as they are asked for."""
+
+    __slots__ = ("after", "before", "events", "kind", "op")
+
+    def __init__(self, kind: str, op: Operation | None, before: tuple[str, ...], after: tuple[str, ...]) -> None:
+        self.kind = kind
+        self.op = op  # None: the child's published list differs from what the operations produce
+        self.before = before
+        self.after = after
+        self.events: dict[str, Event] = {}  # built on demand
+
+
+def _edge_steps(cat: Catalog, d: Derivation) -> tuple[_Step, ...]:
+    """The steps of one edge, computed once per catalog."""
+    per_cat: dict[tuple[str, str], tuple[_Step, ...]] = cat._store("diff.steps")
+    found = per_cat.get((d.parent, d.child))
+    if found is not None:
+        return found
+    state = cat.categories(d.parent)
+    steps = []
+    for op in d.ops:
+        after = op.apply(state)
+        steps.append(_Step(op.label, op, state, after))
+        state = after
+    published = cat.categories(d.child)
+    if published != state:
+        steps.append(_Step("published-list", None, state, published))
+    per_cat[(d.parent, d.child)] = found = tuple(steps)
+    return found
+
+
+def edge_steps(cat: Catalog, d: Derivation) -> tuple[_Step, ...]:
+    """The operations of an edge applied in turn to the parent's categories (computed once
+    per catalog); a last ``published-list`` step (``op`` None) where the child's published
+    list differs from what they produce."""
+    return _edge_steps(cat, d)
+
+
 def _edge_states(cat: Catalog, d: Derivation) -> list[tuple[str, tuple[str, ...]]]:
     """States along one edge read parent -> child: (op kind, categories after it)."""
-    states = [("", cat.categories(d.parent))]
-    for op in d.ops:
-        states.append((op.label, op.apply(states[-1][1])))
-    published = cat.categories(d.child)
-    if published != states[-1][1]:
-        states.append(("published-list", published))
-    return states
+    return [("", cat.categories(d.parent))] + [(st.kind, st.after) for st in _edge_steps(cat, d)]
 
 
-def edge_events(cat: Catalog, derivations: Iterable[Derivation], wanted: set[str]) -> dict[str, list[Event]]:
+def edge_events(cat: Catalog, derivations: Iterable[Derivation], wanted: AbstractSet[str]) -> dict[str, list[Event]]:
     """For each wanted wnid, the events (drop or introduction) on these edges, read parent -> child.
 
     Each event names the operation of the edge that caused it, or ``published-list``
     where the child's published list differs from what the operations produce.
     """
     out: dict[str, list[Event]] = {}
+    wanted = wanted if isinstance(wanted, frozenset) else frozenset(wanted)
     for d in derivations:
-        states = _edge_states(cat, d)
-        for i in range(1, len(states)):
-            kind, after = states[i]
-            before_set, after_set = set(states[i - 1][1]), set(after)
-            op = d.ops[i - 1] if i - 1 < len(d.ops) else None
-            for w in wanted & (before_set ^ after_set):
-                effect: Literal["dropped", "introduced"] = "dropped" if w in before_set else "introduced"
-                if op is not None:
-                    reason = op.why(w)
-                else:
-                    reason = d.known_mismatches.get(w) or "the published list differs from what the operations produce"
-                out.setdefault(w, []).append(Event(w, d.parent, d.child, kind, effect, reason))
+        if not _has_relabel(d) and (d.parent, d.child) not in cat._store("diff.steps"):
+            _restricted_events(cat, d, wanted, out)
+            continue
+        for st in _edge_steps(cat, d):
+            had: AbstractSet[str]
+            if len(wanted) <= 2:  # scanning the lists beats building any set
+                had = {w for w in wanted if w in st.before}
+                hits: AbstractSet[str] = had ^ {w for w in wanted if w in st.after}
+            else:  # one pass over each list, no set of a whole list kept
+                had = wanted.intersection(st.before)
+                hits = had ^ wanted.intersection(st.after)
+            for w in hits:
+                ev = st.events.get(w)
+                if ev is None:
+                    ev = st.events[w] = _event(d, st, w, dropped=w in had)
+                out.setdefault(w, []).append(ev)
     return out
 
 
-def _relabel_targets(cat: Catalog, path: list[Step], start: tuple[str, ...]) -> dict[str, set[str]]:
-    """For each class of ``a``, the labels it reaches through the path's relabels."""
-    reach = {w: {w} for w in start}
+def _has_relabel(d: Derivation) -> bool:
+    return any(isinstance(op, Relabel) and op.level == "categories" for op in d.ops)
+
+
+def _member_after(op: Operation, before: frozenset[str], wanted: frozenset[str]) -> frozenset[str]:
+    """``frozenset(op.apply(categories)) & wanted`` given ``before = frozenset(categories) & wanted``,
+    for every operation but a category-level relabel (whose output depends on classes
+    outside ``wanted``): each keeps, removes or adds classes one by one."""
+    if op.level != "categories" or isinstance(op, (Reindex, Transform, Recollect)):
+        return before
+    if isinstance(op, Subset):
+        return before.intersection(op.keep)
+    if isinstance(op, Filter):
+        return before.difference(op.removed)
+    if isinstance(op, Extend):
+        return before | wanted.intersection(op.added)
+    return wanted.intersection(op.apply(tuple(before)))  # an operation type this module does not know
+
+
+def _members_of(cat: Catalog, vid: str, wanted: frozenset[str]) -> frozenset[str]:
+    """``wanted`` & the version's categories: one pass over ``wanted`` where the version's
+    set is built already, or over the list (no set of it built) where it is not."""
+    known: dict[str, frozenset[str]] = cat._sets
+    found = known.get(vid)
+    return wanted.intersection(found if found is not None else cat.categories(vid))
+
+
+def _restricted_events(cat: Catalog, d: Derivation, wanted: frozenset[str], out: dict[str, list[Event]]) -> None:
+    """:func:`edge_events` of one edge without a relabel, following only the wanted classes:
+    which step drops or brings each one needs their membership, not the whole lists."""
+    memo: dict[tuple[str, str, int, str], Event] = cat._store("diff.events")
+    state = before = _members_of(cat, d.parent, wanted)
+    stages: list[tuple[str, Operation | None, frozenset[str]]] = []
+    for op in d.ops:
+        after = _member_after(op, state, wanted)
+        stages.append((op.label, op, after))
+        state = after
+    published = _members_of(cat, d.child, wanted)
+    if published != state:
+        stages.append(("published-list", None, published))
+    for i, (kind, step_op, after) in enumerate(stages):
+        for w in before ^ after:
+            key = (d.parent, d.child, i, w)
+            ev = memo.get(key)
+            if ev is None:
+                ev = memo[key] = _event_of(d, kind, step_op, w, dropped=w in before)
+            out.setdefault(w, []).append(ev)
+        before = after
+
+
+def _event(d: Derivation, st: _Step, w: str, *, dropped: bool) -> Event:
+    return _event_of(d, st.kind, st.op, w, dropped=dropped)
+
+
+def _event_of(d: Derivation, kind: str, op: Operation | None, w: str, *, dropped: bool) -> Event:
+    effect: Literal["dropped", "introduced"] = "dropped" if dropped else "introduced"
+    if op is not None:
+        reason = op.why(w)
+    else:
+        reason = d.known_mismatches.get(w) or "the published list differs from what the operations produce"
+    return Event(w, d.parent, d.child, kind, effect, reason)
+
+
+class _Explanations(Mapping[str, tuple[Event, ...]]):
+    """The explanations of a category diff, computed when first read.
+
+    Keys are the removed classes in ``a``'s label order, then the added ones in
+    ``b``'s; each maps to the events on the path that caused it.
+    """
+
+    def __init__(self, cat: Catalog, derivations: tuple[Derivation, ...], ordered: tuple[str, ...]) -> None:
+        self._cat = cat
+        self._derivations = derivations
+        self._ordered = ordered
+        self._all: dict[str, tuple[Event, ...]] | None = None
+        self._keys: frozenset[str] | None = None
+        self._lookups = 0
+
+    def _full(self) -> dict[str, tuple[Event, ...]]:
+        if self._all is None:
+            events = edge_events(self._cat, self._derivations, frozenset(self._ordered))
+            self._all = {w: tuple(events[w]) for w in self._ordered if w in events}
+        return self._all
+
+    def __getitem__(self, wnid: str) -> tuple[Event, ...]:
+        if self._all is None and isinstance(wnid, str) and self._lookups < 16:
+            # a few single look-ups (explain(w)) need not explain every class
+            self._lookups += 1
+            if self._keys is None:
+                self._keys = frozenset(self._ordered)
+            events = edge_events(self._cat, self._derivations, {wnid}) if wnid in self._keys else {}
+            if wnid not in events:
+                raise KeyError(wnid)
+            return tuple(events[wnid])
+        return self._full()[wnid]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._full())
+
+    def __len__(self) -> int:
+        return len(self._full())
+
+    def __eq__(self, other: object) -> bool:
+        return dict(self._full()) == (dict(other) if isinstance(other, Mapping) else other)
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __repr__(self) -> str:
+        return repr(self._full())
+
+
+def _relabel_targets(cat: Catalog, path: list[Step], start: frozenset[str]) -> dict[str, set[str]]:
+    """For the classes of ``a`` that a relabel on the path moves, the labels they reach.
+
+    Classes left out reach only themselves. (Kept sparse: a path through BREEDS moves a
+    few hundred of ``a``'s classes, and the other thousands need no set of their own.)
+    """
+    reach: dict[str, set[str]] = {}
     for step in path:
         d = step.derivation
         ops = d.ops if step.direction == "down" else tuple(reversed(d.ops))
@@ -259,7 +416,9 @@ def _relabel_targets(cat: Catalog, path: list[Step], start: tuple[str, ...]) -> 
                 continue
             if step.direction == "down":
                 fwd = op.mapping
-                reach = {w: {fwd.get(x, x) for x in xs} for w, xs in reach.items()}
+                moved = {w: {fwd.get(x, x) for x in xs} for w, xs in reach.items()}
+                for w in start.intersection(fwd.keys()).difference(reach):
+                    moved[w] = {fwd[w]}
             else:
                 idx = len(d.ops) - 1 - j  # position of this op in parent -> child order
                 before = states[idx][1]
@@ -267,8 +426,34 @@ def _relabel_targets(cat: Catalog, path: list[Step], start: tuple[str, ...]) -> 
                 for x in before:
                     if x in op.mapping:
                         inv.setdefault(op.mapping[x], set()).add(x)
-                reach = {w: set().union(*(inv.get(x, {x}) for x in xs)) for w, xs in reach.items()}
+                moved = {w: set().union(*(inv.get(x, {x}) for x in xs)) for w, xs in reach.items()}
+                for w in start.intersection(inv.keys()).difference(reach):
+                    moved[w] = set(inv[w])
+            reach = moved
     return reach
+
+
+def _in_order(order: tuple[str, ...], keep: AbstractSet[str]) -> tuple[str, ...]:
+    """The members of ``keep`` in the order of ``order`` (which holds them all)."""
+    return tuple(filter(keep.__contains__, order)) if keep else ()
+
+
+T = TypeVar("T")
+_CACHE_SIZE = 64
+
+
+def _cached(name: str, cat: Catalog, key: tuple[str | None, ...], compute: Callable[[], T]) -> T:
+    """The last :data:`_CACHE_SIZE` answers per catalog (they are immutable values)."""
+    store = cat._store(name)
+    lru: OrderedDict[tuple[str | None, ...], Any] = store.setdefault("lru", OrderedDict())
+    if key in lru:
+        lru.move_to_end(key)
+        found: T = lru[key]
+        return found
+    value = lru[key] = compute()
+    if len(lru) > _CACHE_SIZE:
+        lru.popitem(last=False)
+    return value
 
 
 def diff(
@@ -299,24 +484,32 @@ def diff(
     """
     cat = catalog_or_default(catalog)
     a, b = cat.resolve(a), cat.resolve(b)
+    if not images:
+        return _cached("diff.diffs", cat, (a, b), lambda: _diff(cat, a, b))
+    return _diff(cat, a, b, images=True, split=split, split_b=split_b)
+
+
+def _diff(
+    cat: Catalog, a: str, b: str, *, images: bool = False, split: str | None = None, split_b: str | None = None
+) -> VersionDiff:
     ca, cb = cat.categories(a), cat.categories(b)
     try:
         path: list[Step] | None = derivation_path(a, b, cat)
     except LineageError:
         path = None
-    sa, sb = set(ca), set(cb)
+    sa, sb = cat.category_set(a), cat.category_set(b)
     pairs: list[tuple[str, str]] = []
-    if path:
-        reach = _relabel_targets(cat, path, ca)
-        pairs = [(w, t) for w in ca for t in sorted(reach[w]) if t != w and t in sb]
+    if path and any(isinstance(o, Relabel) and o.level == "categories" for st in path for o in st.derivation.ops):
+        reach = _relabel_targets(cat, path, sa)
+        pairs = [(w, t) for w in filter(reach.__contains__, ca) for t in sorted(reach[w]) if t != w and t in sb]
     relabelled_a = {p[0] for p in pairs}
     relabelled_b = {p[1] for p in pairs}
-    removed = tuple(w for w in ca if w not in sb and w not in relabelled_a)
-    added = tuple(w for w in cb if w not in sa and w not in relabelled_b)
-    events = edge_events(cat, (s.derivation for s in path), set(removed) | set(added)) if path else {}
-    cd = CategoryDiff(
-        a, b, added, removed, frozenset(sa & sb), tuple(pairs), {w: tuple(ev) for w, ev in events.items()}
-    )
+    gone, new = sa - sb, sb - sa
+    removed = _in_order(ca, gone - relabelled_a if relabelled_a else gone)
+    added = _in_order(cb, new - relabelled_b if relabelled_b else new)
+    # removed classes in a's label order, then added ones in b's: the same order in every process
+    explained = _Explanations(cat, tuple(s.derivation for s in path) if path else (), (*removed, *added))
+    cd = CategoryDiff(a, b, added, removed, sa & sb, tuple(pairs), explained)
     img = None
     if images:
         from imagenet_versions.images import image_diff
@@ -345,9 +538,14 @@ def label_map(
     >>> label_map("imagenet-a", "ilsvrc2012", order_b="tf-slim").indices()[:3]
     [7, 12, 14]
     """
+    cat = catalog_or_default(catalog)
+    a, b = cat.resolve(a), cat.resolve(b)
+    return _cached("diff.label_maps", cat, (a, b, order_a, order_b), lambda: _label_map(cat, a, b, order_a, order_b))
+
+
+def _label_map(cat: Catalog, a: str, b: str, order_a: str | None, order_b: str | None) -> LabelMap:
     from imagenet_versions.orders import label_order
 
-    cat = catalog_or_default(catalog)
     d = diff(a, b, catalog=cat)
     oa, ob = label_order(d.a, order_a, catalog=cat), label_order(d.b, order_b, catalog=cat)
     index_b = {w: ob.offset + k for k, w in enumerate(ob.wnids)}

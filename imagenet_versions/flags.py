@@ -43,7 +43,7 @@ import io
 import json
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
@@ -77,6 +77,7 @@ __all__ = [
     "UserFlags",
     "ambiguous_groups",
     "check_source_urls",
+    "flag_facts",
     "flag_sources",
     "flagged",
     "flagged_any",
@@ -84,6 +85,7 @@ __all__ = [
     "get_source",
     "load_user_flags",
     "nsfw_scores",
+    "shortest_person_path",
     "withheld_labels",
 ]
 
@@ -443,7 +445,36 @@ def _person() -> frozenset[str]:
 
 
 def _person_path(wnid: str) -> tuple[str, ...]:
-    """A shortest hyponym path from person.n.01 down to ``wnid`` (both included)."""
+    """A shortest hyponym path from person.n.01 down to ``wnid`` (both included),
+    as computed at build time (:func:`shortest_person_path`)."""
+    facts = flag_facts(wnid)
+    if facts is not None and facts[1]:
+        return facts[1]
+    return shortest_person_path(wnid, lambda w: wordnet.synset(w).hypernyms)
+
+
+@functools.cache
+def _facts() -> Any:
+    from imagenet_versions import _blocks
+
+    rel = "answers/flagged.blocks"
+    return _blocks.BlockTable(_data.read_bytes(rel), f"imagenet_versions/data/{rel}")
+
+
+def flag_facts(wnid: str) -> tuple[str, tuple[str, ...]] | None:
+    """``(first lemma, person path)`` of a wnid that a shipped source flags, computed at
+    build time (``data/answers/flagged.blocks``); None for other wnids. The path is
+    empty outside the person subtree."""
+    row = _facts().row(wnid) if isinstance(wnid, str) else None
+    if row is None:
+        return None
+    _w, name, path = row.split("\t")
+    return name, tuple(path.split(";")) if path else ()
+
+
+def shortest_person_path(wnid: str, hypernyms: Callable[[str], Iterable[str]]) -> tuple[str, ...]:
+    """A shortest hyponym path from person.n.01 down to ``wnid`` (both included), by a
+    breadth-first walk up ``hypernyms`` (frontiers in wnid order); empty if none."""
     frontier = [wnid]
     # walk up hypernyms (breadth first) until person.n.01 is reached
     parent: dict[str, str] = {}
@@ -451,7 +482,7 @@ def _person_path(wnid: str) -> tuple[str, ...]:
     while frontier:
         nxt = []
         for w in frontier:
-            for h in wordnet.synset(w).hypernyms:
+            for h in hypernyms(w):
                 if h in seen:
                     continue
                 seen.add(h)
@@ -473,13 +504,10 @@ def _person_flag(wnid: str) -> dict[str, Evidence]:
     return {"person": Evidence("person", _WN_PERSON.name, path, f"{len(path) - 1} hyponym links below n00007846")}
 
 
-@functools.cache
 def _wordnet_flagged() -> dict[str, frozenset[str]]:
-    found: dict[str, set[str]] = {"derogatory": set(), "informal": set()}
-    for wnid in wordnet.snapshot_wnids():
-        for flag in _wordnet(wordnet.synset(wnid)):
-            found[flag].add(wnid)
-    return {flag: frozenset(ws) for flag, ws in found.items()}
+    """``derogatory`` and ``informal`` over the whole snapshot: :func:`_wordnet` applied to
+    every synset when the package data is built (``tools/build_answers.py``)."""
+    return {flag: wordnet.answer_set(flag) for flag in ("derogatory", "informal")}
 
 
 # --- on demand -------------------------------------------------------------------
@@ -788,6 +816,21 @@ def _check_in_corpus(wnid: str, path: Path, n: int) -> None:
 # --- queries ---------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=65_536)  # bounded: callers may pass any string
+def _shipped(wnid: str) -> Mapping[str, Evidence] | None:
+    """The shipped flags of a snapshot wnid with their evidence (None outside the snapshot).
+
+    Reads the synset only where the build-time sets say a WordNet flag is on it.
+    """
+    if flag_facts(wnid) is None and not wordnet.in_snapshot(wnid):
+        return None
+    found = _yang(wnid)
+    if wnid in _wordnet_flagged()["derogatory"] or wnid in _wordnet_flagged()["informal"]:
+        found.update(_wordnet(wordnet.synset(wnid)))
+    found.update(_person_flag(wnid))
+    return MappingProxyType(found)
+
+
 def flags_for(
     wnid: str,
     *,
@@ -819,8 +862,12 @@ def flags_for(
         []
     """
     urls = check_source_urls(urls)
-    s = wordnet.synset(wnid, full=full)
-    found = {**_yang(wnid), **_wordnet(s), **_person_flag(wnid)}
+    shipped = _shipped(wnid) if isinstance(wnid, str) else None
+    if shipped is not None:
+        found = dict(shipped)
+    else:
+        s = wordnet.synset(wnid, full=full)
+        found = {**_yang(wnid), **_wordnet(s), **_person_flag(wnid)}
     if on_demand:
         for flag in ("ambiguous", "nsfw-audit"):
             url = urls.get(FLAGS[flag])
@@ -848,14 +895,19 @@ def flagged(flag: str, *, url: str | None = None) -> frozenset[str]:
     """
     src = _check_flag(flag)
     if src is _YANG:
-        if flag == "not-imageable":
-            return frozenset(w for w, (lab, sc) in _safety().items() if lab == "safe" and sc is not None and sc < 4)
-        return frozenset(w for w, (lab, _) in _safety().items() if lab == flag)
+        return _yang_flagged(flag)
     if src is _WN_USAGE:
         return _wordnet_flagged()[flag]
     if src is _WN_PERSON:
         return _person()
     return frozenset(_on_demand(flag, url))
+
+
+@functools.cache
+def _yang_flagged(flag: str) -> frozenset[str]:
+    if flag == "not-imageable":
+        return frozenset(w for w, (lab, sc) in _safety().items() if lab == "safe" and sc is not None and sc < 4)
+    return frozenset(w for w, (lab, _) in _safety().items() if lab == flag)
 
 
 def withheld_labels() -> frozenset[str]:

@@ -10,7 +10,10 @@ The snapshot
     the Yang et al. 2020 person-subtree annotations, all their ancestors (in ImageNet's
     is-a graph and through WordNet hypernym and instance-hypernym links) and the whole
     WordNet person subtree below ``n00007846`` (hyponym and instance-hyponym links).
-    Everything here works offline from it.
+    Everything here works offline from it. Queries read it through the build-time
+    answers of ``tools/build_answers.py`` (``data/answers/``: the same rows in block
+    tables by wnid, by folded lemma and by is-a parent, and the person subtree), so a
+    question about one synset decompresses one block of 128 rows, not the snapshot.
 
 Lemmas
     Lemmas are kept exactly as WordNet 3.0 spells them: in WordNet order, with
@@ -39,7 +42,8 @@ from typing import Any
 
 import attrs
 
-from imagenet_versions.errors import UnknownSynsetError, WordNetUnavailableError
+from imagenet_versions import _blocks, _data
+from imagenet_versions.errors import UnknownFlagError, UnknownSynsetError, WordNetUnavailableError
 
 __all__ = [
     "LISTS",
@@ -48,9 +52,11 @@ __all__ = [
     "WORDNET30_LEXNAMES",
     "Synset",
     "ancestors",
+    "answer_set",
     "children",
     "descendants",
     "full_wordnet",
+    "in_snapshot",
     "listed",
     "lookup",
     "person_subtree",
@@ -199,9 +205,14 @@ class Synset:
             hypernyms=split(hyper),
             instance_hypernyms=split(inst),
             usage_domains=split(dom),
-            lemma_usage_domains=[(lem, dom) for lem, _, dom in (item.partition(">") for item in split(lemma_dom))],
+            lemma_usage_domains=[_lemma_domain(item) for item in split(lemma_dom)],
             lists=split(lists),
         )
+
+
+def _lemma_domain(item: str) -> tuple[str, str]:
+    lemma, domain = item.split(">", 1)
+    return lemma, domain
 
 
 def _norm(lemma: str) -> str:
@@ -277,6 +288,11 @@ def snapshot_path() -> Path:
 
 @functools.cache
 def _snapshot() -> _Snapshot:
+    """The whole snapshot parsed into records (what ``tools/build_answers.py`` reads).
+
+    Queries do not use it: they read single rows of the build-time answers
+    (:func:`_table`), which hold the same facts.
+    """
     from imagenet_versions import _data
     from imagenet_versions.errors import IntegrityError
 
@@ -290,9 +306,61 @@ def _snapshot() -> _Snapshot:
         raise IntegrityError(msg) from exc
 
 
+@functools.cache
+def _table(name: str) -> _blocks.BlockTable:
+    """One build-time answer table: ``synsets``, ``lemmas`` or ``children`` (``data/answers/``)."""
+    rel = f"answers/{name}.blocks"
+    return _blocks.BlockTable(_data.read_bytes(rel), f"imagenet_versions/data/{rel}")
+
+
+@functools.cache
+def _sets() -> dict[str, frozenset[str]]:
+    """The build-time sets of ``data/answers/sets.tsv``: derogatory, informal, person, person+instances."""
+    out: dict[str, frozenset[str]] = {}
+    for line in _data.read_text("answers/sets.tsv").splitlines():
+        name, _, ids = line.partition("\t")
+        out[name] = frozenset(ids.split(";")) if ids else frozenset()
+    return out
+
+
+def answer_set(name: str) -> frozenset[str]:
+    """A set computed at build time over the whole snapshot (see ``tools/build_answers.py``).
+
+    ``derogatory`` and ``informal`` (the WordNet usage-marker flags), ``person``
+    (below n00007846 by hyponym links) and ``person+instances``.
+
+    Raises:
+        UnknownFlagError: no such set; the message names the known ones.
+    """
+    sets = _sets()
+    if name not in sets:
+        msg = f"no build-time set named {name!r}; known: {', '.join(sets)}"
+        raise UnknownFlagError(msg)
+    return sets[name]
+
+
+@functools.lru_cache(maxsize=65_536)  # bounded: callers may pass any string
+def _record(wnid: str) -> Synset | None:
+    row = _table("synsets").row(wnid)
+    return None if row is None else Synset.from_row(row)
+
+
+def _get(wnid: object) -> Synset:
+    found = _record(wnid) if isinstance(wnid, str) else None
+    if found is None:
+        raise _unknown(wnid, len(snapshot_wnids()))
+    return found
+
+
+def in_snapshot(wnid: str) -> bool:
+    """True when ``wnid`` is in the shipped snapshot (reads one block, not the snapshot)."""
+    return isinstance(wnid, str) and _record(wnid) is not None
+
+
+@functools.cache
 def snapshot_wnids() -> frozenset[str]:
     """Return every wnid in the shipped snapshot."""
-    return frozenset(_snapshot().synsets)
+    return frozenset(row[: row.index("\t")] for row in _table("synsets"))
 
 
 def synset(wnid: str, *, full: bool = False) -> Synset:
@@ -314,11 +382,11 @@ def synset(wnid: str, *, full: bool = False) -> Synset:
         >>> synset("n02084071").name
         'dog'
     """
-    snap = _snapshot()
-    if wnid in snap.synsets or not full:
-        return snap.get(wnid)
-    if not isinstance(wnid, str) or not _WNID.fullmatch(wnid):
-        raise _unknown(wnid, len(snap.synsets))
+    found = _record(wnid) if isinstance(wnid, str) else None
+    if found is not None:
+        return found
+    if not full or not isinstance(wnid, str) or not _WNID.fullmatch(wnid):
+        raise _unknown(wnid, len(snapshot_wnids()))
     return _from_corpus(full_wordnet(), wnid)
 
 
@@ -337,9 +405,10 @@ def listed(code: str) -> frozenset[str]:
 @functools.cache
 def _lists() -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = {code: set() for code in LISTS}
-    for s in _snapshot().synsets.values():
-        for code in s.lists:
-            found[code].add(s.wnid)
+    for row in _table("synsets"):
+        wnid, _lex, lists, _rest = row.split("\t", 3)
+        for code in lists.split(";") if lists else ():
+            found[code].add(wnid)
     return {code: frozenset(ws) for code, ws in found.items()}
 
 
@@ -350,15 +419,22 @@ def lookup(lemma: str) -> list[Synset]:
     ``Great_Dane``). Synsets are in snapshot (wnid) order; an empty list means no
     synset of the snapshot has that lemma (the full corpus may still have one).
     """
-    snap = _snapshot()
-    return [snap.synsets[w] for w in snap.by_lemma.get(_norm(lemma), ())]
+    key = _norm(lemma)
+    row = _table("lemmas").row(key) if key and "\t" not in key and "\n" not in key else None
+    if row is None:
+        return []
+    return [_get(w) for w in row.split("\t", 1)[1].split(";")]
+
+
+def _children(wnid: str) -> tuple[str, ...]:
+    row = _table("children").row(wnid)
+    return () if row is None else tuple(row.split("\t", 1)[1].split(";"))
 
 
 def children(wnid: str) -> tuple[str, ...]:
     """Return the children of ``wnid`` in ImageNet's is-a graph that are in the snapshot."""
-    snap = _snapshot()
-    snap.get(wnid)
-    return snap.children.get(wnid, ())
+    _get(wnid)
+    return _children(wnid)
 
 
 def ancestors(wnid: str) -> frozenset[str]:
@@ -367,8 +443,7 @@ def ancestors(wnid: str) -> frozenset[str]:
     Raises:
         UnknownSynsetError: ``wnid`` is not in the snapshot.
     """
-    snap = _snapshot()
-    return frozenset(_walk(snap.get(wnid).parents, lambda w: snap.synsets[w].parents))
+    return frozenset(_walk(_get(wnid).parents, lambda w: _get(w).parents))
 
 
 def descendants(wnid: str, within: Iterable[str] | None = None) -> frozenset[str]:
@@ -384,10 +459,14 @@ def descendants(wnid: str, within: Iterable[str] | None = None) -> frozenset[str
     Raises:
         UnknownSynsetError: ``wnid`` is not in the snapshot.
     """
-    snap = _snapshot()
-    snap.get(wnid)
-    found = frozenset(_walk(snap.children.get(wnid, ()), lambda w: snap.children.get(w, ())))
+    _get(wnid)
+    found = _descendants(wnid)
     return found if within is None else found & frozenset(within)
+
+
+@functools.lru_cache(maxsize=256)
+def _descendants(wnid: str) -> frozenset[str]:
+    return frozenset(_walk(_children(wnid), _children))
 
 
 def person_subtree(*, instances: bool = False, root: bool = False) -> frozenset[str]:
@@ -398,19 +477,11 @@ def person_subtree(*, instances: bool = False, root: bool = False) -> frozenset[
             ``n11196627``); by default only hyponym links, as Yang et al. 2020.
         root: include ``n00007846`` itself.
 
-    The whole subtree is in the snapshot, so this needs no corpus.
+    The whole subtree is in the snapshot, so this needs no corpus; it is computed
+    when the package data is built (``tools/build_answers.py``).
     """
-    snap = _snapshot()
-
-    def below(w: str) -> Iterable[str]:
-        yield from snap.hyponyms.get(w, ())
-        if instances:
-            yield from snap.instance_hyponyms.get(w, ())
-
-    found = set(_walk(below(PERSON), below))
-    if root:
-        found.add(PERSON)
-    return frozenset(found)
+    found = answer_set("person+instances" if instances else "person")
+    return found | {PERSON} if root else found
 
 
 def _walk(start: Iterable[str], step: Any) -> Iterator[str]:
@@ -435,7 +506,7 @@ def _usable(path: Path) -> bool:
 
 def _nltk_root() -> Any | None:
     """NLTK's own ``wordnet`` data (folder or zip), or None."""
-    import nltk.data
+    import nltk.data  # type: ignore[import-untyped,unused-ignore]
 
     for name in ("corpora/wordnet.zip/wordnet/", "corpora/wordnet"):
         try:
@@ -494,7 +565,7 @@ def open_corpus(root: Any) -> Any:
     """
     import warnings
 
-    from nltk.corpus.reader.wordnet import WordNetCorpusReader
+    from nltk.corpus.reader.wordnet import WordNetCorpusReader  # type: ignore[import-untyped,unused-ignore]
 
     if isinstance(root, str | os.PathLike):
         path = Path(root)

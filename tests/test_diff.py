@@ -2,6 +2,9 @@ from __future__ import annotations
 
 from collections import Counter
 from importlib.resources import files
+from pathlib import Path
+
+import pytest
 
 import imagenet_versions as iv
 
@@ -110,3 +113,30 @@ def test_label_map_through_a_many_to_one_relabel() -> None:
     up = iv.label_map("breeds-living17", "ilsvrc2012")
     assert up.indices() == [None] * 17
     assert all("one-to-many" in why for why in up.unmapped.values())
+
+
+def test_kept_answers_are_read_only_and_per_catalog() -> None:
+    m = iv.label_map("imagenet-22k-goog", "ilsvrc2012")
+    assert iv.label_map("imagenet-22k-goog", "ilsvrc2012") is m
+    with pytest.raises(TypeError):
+        m.unmapped["n00004475"] = "changed"  # type: ignore[index]
+    r = iv.survivors("imagenet-12k")
+    assert iv.survivors("imagenet-12k") is r
+    with pytest.raises(TypeError):
+        r.survivors[0].evidence["offensive"] = None  # type: ignore[index]
+    d = iv.diff("imagenet-fall11", "imagenet-winter21")
+    assert iv.diff("fall11", "winter21") is d
+    other = iv.Catalog.from_toml(Path(str(iv.Catalog.default()._root)) / "catalog.toml")
+    d2 = iv.diff("imagenet-fall11", "imagenet-winter21", catalog=other)
+    assert d2 is not d and d2 == d
+
+
+def test_explanations_are_built_when_read_and_equal_the_full_set() -> None:
+    d = iv.diff("imagenet-fall11", "ilsvrc2012").categories
+    first = d.removed[0]
+    one = d.explain(first)
+    assert one and all(e.wnid == first for e in one)
+    assert d.explain("n99999999") == ()
+    full = dict(d.explanations.items())
+    assert list(full) == [*d.removed, *d.added][: len(full)]
+    assert full[first] == one and len(full) == len(d.removed) + len(d.added)

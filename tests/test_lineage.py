@@ -99,3 +99,59 @@ def test_plain_graph_round_trips_through_graphml_gexf_and_node_link(tmp_path: Pa
     obj = iv.lineage_graph()
     assert obj.nodes["ilsvrc2012"]["version"] is iv.get("ilsvrc2012")
     assert iv.lineage_graph(plain=True) is g
+
+
+def _nx_path(cat: iv.Catalog, a: str, b: str) -> list[tuple[str, str, str]]:
+    """The path as networkx finds it (what derivation_path returned before it walked parents)."""
+    from itertools import pairwise
+
+    g = iv.lineage_graph(cat)
+    c = nx.lowest_common_ancestor(g, a, b)
+    up, down = nx.shortest_path(g, c, a), nx.shortest_path(g, c, b)
+    return [(q, p, "up") for p, q in reversed(list(pairwise(up)))] + [(p, q, "down") for p, q in pairwise(down)]
+
+
+def test_paths_ancestors_and_order_equal_networkx_for_every_pair() -> None:
+    from imagenet_versions.lineage import topological_edges
+
+    cat = iv.Catalog.default()
+    g = iv.lineage_graph(cat)
+    ids = [v.id for v in cat]
+    for a in ids:
+        assert iv.ancestors(a) == nx.ancestors(g, a)
+        assert iv.descendants(a) == nx.descendants(g, a)
+        for b in ids:
+            if nx.lowest_common_ancestor(g, a, b) is None:
+                with pytest.raises(iv.LineageError, match="share no ancestor"):
+                    iv.derivation_path(a, b)
+                continue
+            got = [(s.source, s.target, s.direction) for s in iv.derivation_path(a, b)]
+            assert got == _nx_path(cat, a, b), (a, b)
+    order = {v: i for i, v in enumerate(nx.topological_sort(g))}
+    assert list(topological_edges(cat)) == sorted(cat.edges, key=lambda e: (order[e.parent], order[e.child]))
+
+
+def _family_catalog(tmp_path, edges: str):  # type: ignore[no-untyped-def]
+    versions = "".join(f'[[version]]\nid = "{v}"\nname = "{v}"\ncategories = "unknown"\n' for v in "abcdef")
+    p = tmp_path / "catalog.toml"
+    p.write_text(versions + edges)
+    return iv.Catalog.from_toml(p)
+
+
+def test_several_parents_fall_back_to_networkx_paths(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    edge = '[[edge]]\nparent = "{}"\nchild = "{}"\nops = [{{kind = "transform", what = "x"}}]\n'
+    cat = _family_catalog(tmp_path, "".join(edge.format(p, c) for p, c in ("ab", "ac", "bd", "cd", "de", "af")))
+    for a, b in (("e", "f"), ("f", "e"), ("d", "b"), ("e", "a")):
+        got = [(s.source, s.target, s.direction) for s in iv.derivation_path(a, b, cat)]
+        assert got == _nx_path(cat, a, b)
+    assert iv.common_ancestor("e", "f", cat) == "a"
+    assert iv.ancestors("e", cat) == {"a", "b", "c", "d"}
+
+
+def test_a_cycle_is_a_lineage_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    edge = '[[edge]]\nparent = "{}"\nchild = "{}"\nops = [{{kind = "transform", what = "x"}}]\n'
+    cat = _family_catalog(tmp_path, "".join(edge.format(p, c) for p, c in ("ab", "bc", "cb")))
+    with pytest.raises(iv.LineageError, match="cycle"):
+        iv.ancestors("c", cat)
+    with pytest.raises(iv.LineageError, match="cycle"):
+        iv.derivation_path("a", "c", cat)

@@ -24,6 +24,10 @@ Output (see ``imagenet_versions.wordnet.SNAPSHOT_COLUMNS``)
     one tab-separated line per synset, sorted by wnid, under a header line; UTF-8,
     gzip level 9 with mtime 0 and no file name, so a rebuild is byte-identical. The
     provenance record goes to ``imagenet_versions/data/provenance/build_wordnet.json``.
+
+Queries read the snapshot through the build-time answers of ``tools/build_answers.py``:
+after a rebuild that changes the snapshot, run it too (``tests/test_answers.py`` fails
+until the answers match).
 """
 
 from __future__ import annotations

@@ -140,9 +140,9 @@ class UserVersion:
             name=f"{self.name} (user copy of {self.copy_of})",
             category_status="derived",
             categories_source=f"claimed: the categories of {self.copy_of}",
-            images={k: v.images for k, v in self.splits.items()},  # type: ignore[arg-type]
+            images={k: v.images for k, v in self.splits.items()},
             images_source=f"ingested by the user ({sources})",
-            notes=(f"user version stored in {self.folder}",),  # type: ignore[arg-type]
+            notes=(f"user version stored in {self.folder}",),
         )
 
     def to_edge(self) -> Derivation:
@@ -152,7 +152,7 @@ class UserVersion:
         return Derivation(
             self.copy_of,
             self.name,
-            ops,  # type: ignore[arg-type]
+            ops,
             splits[0] if len(splits) == 1 else None,
             evidence=f"user ingest, {self.folder}",
         )
