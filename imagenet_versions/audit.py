@@ -104,7 +104,7 @@ class Survivor:
     index: int | None = None  # output index of ``label`` in the report's label order, when one was asked for
 
     def to_dict(self) -> dict[str, Any]:
-        out = {
+        out: dict[str, Any] = {
             "wnid": self.wnid,
             "name": self.name,
             "flags": list(self.flags),
