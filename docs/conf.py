@@ -74,7 +74,13 @@ nitpick_ignore = [
     # the type variables of imagenet_versions._types.frozen_mapping
     ("py:class", "imagenet_versions._types.K"),
     ("py:class", "imagenet_versions._types.V"),
+    ("py:class", "K"),
+    ("py:class", "V"),
+    # private records named in signatures of the manifests subpackage
+    ("py:class", "imagenet_versions.manifests._report.Findings"),
 ]
+# Mapping's own docstrings, inherited by imagenet_versions._types.FrozenDict
+nitpick_ignore_regex = [("py:class", r"D\[k\] if k in D.*")]
 
 
 def _no_type_from_colon(app: object, what: str, name: str, obj: object, options: object, lines: list[str]) -> None:

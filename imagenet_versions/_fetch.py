@@ -11,7 +11,7 @@ Only a process killed outright (``SIGKILL``, a power cut) can leave a ``.part``
 file. It is visible to :func:`list_cache`, removed by :func:`clear_cache`, and
 removed by the next :func:`fetch` once no live download holds it (a download
 holds an exclusive ``flock`` on its ``.part`` file while it writes; where
-``flock`` does not exist, a ``.part`` file untouched for :data:`STALE_PART_SECONDS`
+``flock`` does not exist, a ``.part`` file untouched for ``STALE_PART_SECONDS``
 counts as stale).
 """
 

@@ -94,6 +94,20 @@ class LabelPolicy:
     def subtree(self, st: Subtree) -> Subtree:
         return attrs.evolve(st, name=WITHHELD) if self.hides(st.root) else st
 
+    def apply(self, value: Any) -> Any:
+        """A :class:`~imagenet_versions.audit.SurvivorReport`, :class:`~imagenet_versions.audit.Trace`
+        or :class:`~imagenet_versions.audit.Subtree` with the policy applied."""
+        from imagenet_versions.audit import Subtree, SurvivorReport, Trace
+
+        if isinstance(value, SurvivorReport):
+            return self.survivors(value)
+        if isinstance(value, Trace):
+            return self.trace(value)
+        if isinstance(value, Subtree):
+            return self.subtree(value)
+        msg = f"no label policy for {type(value).__name__}"
+        raise TypeError(msg)
+
 
 def _scrub_evidence(e: Evidence) -> Evidence:
     value: Any = e.value

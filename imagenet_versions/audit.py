@@ -269,24 +269,27 @@ def survivors(
     urls = _flags.check_source_urls(urls)
     users = _user_list(user)
     if users or urls:
-        found = _survivors(cat, vid, flag_names, users, urls)
-    else:
-        # shipped flags only: the report is an immutable value, kept per catalog
-        reports: dict[tuple[str, tuple[str, ...]], SurvivorReport] = cat._store("audit.survivors")
-        key = (vid, flag_names)
-        cached = reports.get(key)
-        if cached is None:
-            if len(reports) >= 64:
-                reports.pop(next(iter(reports)))
-            cached = reports[key] = _survivors(cat, vid, flag_names, users, urls)
-        found = cached
-    report = policy(show_offensive).survivors(found)
-    if order is None:
-        return report
-    from imagenet_versions.orders import with_indices
+        answered: SurvivorReport = _answer(cat, _survivors(cat, vid, flag_names, users, urls), order, show_offensive)
+        return answered
+    # shipped flags only: the report is an immutable value, kept per catalog
+    reports: dict[tuple[str, tuple[str, ...], str | None, bool], SurvivorReport] = cat._store("audit.survivors")
+    key = (vid, flag_names, order, show_offensive)
+    found = reports.get(key)
+    if found is None:
+        if len(reports) >= 64:
+            reports.pop(next(iter(reports)))
+        raw = _survivors(cat, vid, flag_names, users, urls)
+        found = reports[key] = _answer(cat, raw, order, show_offensive)
+    return found
 
-    indexed: SurvivorReport = with_indices(report, order, catalog=cat)
-    return indexed
+
+def _answer(cat: Catalog, raw: Any, order: str | None, show_offensive: bool) -> Any:
+    """A report with label indices in ``order`` (on the real labels), then withheld by the policy."""
+    if order is not None:
+        from imagenet_versions.orders import with_indices
+
+        raw = with_indices(raw, order, catalog=cat)
+    return policy(show_offensive).apply(raw)
 
 
 def _survivors(
@@ -566,10 +569,7 @@ def subtree(
     members = frozenset({r} | wordnet.descendants(r))
     have = _members(cat, vid)
     present = tuple(w for w in have if w in members)
-    st = policy(show_offensive).subtree(Subtree(r, wordnet.synset(r).name.replace("_", " "), vid, members, present))
-    if order is None:
-        return st
-    from imagenet_versions.orders import with_indices
-
-    indexed_st: Subtree = with_indices(st, order, catalog=cat)
-    return indexed_st
+    st: Subtree = _answer(
+        cat, Subtree(r, wordnet.synset(r).name.replace("_", " "), vid, members, present), order, show_offensive
+    )
+    return st

@@ -111,7 +111,7 @@ class VersionDiff:
 
     ``images`` is ``None`` unless asked for; then an
     :class:`~imagenet_versions.manifests.ImageDiff`, or an
-    :class:`~imagenet_versions.images.UnknownImages` where a manifest is missing.
+    :class:`~imagenet_versions.manifests.UnknownImages` where a manifest is missing.
     """
 
     a: str
@@ -470,7 +470,7 @@ def diff(
     Args:
         a, b: version ids or aliases.
         images: also compare images (``VersionDiff.images``); see
-            :func:`imagenet_versions.images.image_diff` for how.
+            :func:`imagenet_versions.manifests.image_diff` for how.
         split: the split compared on both sides (``split_b`` overrides it for ``b``).
         catalog: defaults to the shipped catalog.
 

@@ -3,7 +3,7 @@
 A catalog version may carry an ``on_demand`` table instead of (or beside) a shipped
 list: the upstream files, each pinned by sha256, and the name of the parser that
 turns them into what the version needs. Nothing is downloaded until
-:meth:`imagenet_versions.Catalog.fetch_on_demand` is called; after that the files
+:meth:`imagenet_versions.catalog.Catalog.fetch_on_demand` is called; after that the files
 live in the cache (:func:`imagenet_versions._fetch.cache_dir`) and are re-checked
 against their sha256 on every read.
 

@@ -126,7 +126,7 @@ JSON_COMMANDS = [
     (["trace", "dog", "--all"], "traces"),
     (["flags"], "flags"),
     (["subtree", "n02084071", "in1k"], "subtree"),
-    (["manifest", "list", "in1k"], "manifests"),
+    (["manifest", "list", "in1k"], "manifest-list"),
 ]
 
 

@@ -48,7 +48,8 @@ def test_no_function_is_above_complexity_12() -> None:
 
 
 def test_progress_bars_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    from imagenet_versions import _fetch, manifests
+    from imagenet_versions import _fetch
+    from imagenet_versions.manifests import _text as manifests
 
     class Pipe:
         def isatty(self) -> bool:

@@ -116,7 +116,8 @@ def test_cli_manifest_ingest_list_and_remove(tmp_path: Path, capsys: pytest.Capt
     assert not any(r["version"] == "ilsvrc2012" and r["split"] == "train" for r in listed["manifests"])
     assert [u["name"] for u in listed["user_versions"]] == ["mine"]
     assert main(["list", "--json"]) == 0
-    assert any(v["id"] == "mine" and v["parents"] == ["ilsvrc2012"] for v in json.loads(capsys.readouterr().out))
+    listed_versions = json.loads(capsys.readouterr().out)["versions"]
+    assert any(v["id"] == "mine" and v["parents"] == ["ilsvrc2012"] for v in listed_versions)
     assert main(["manifest", "remove", "mine"]) == 0
     assert "removed user version mine" in capsys.readouterr().out
     assert main(["manifest", "list", "--json"]) == 0

@@ -177,7 +177,7 @@ def test_survivors_and_subtree_report_label_indices() -> None:
     r = iv.survivors("imagenet-12k", ["offensive", "sensitive"], order="listed")
     idx = iv.class_to_idx("imagenet-12k")
     assert r.order == "listed" and len(r.survivors) == 485
-    assert all(s.index == idx[s.label] for s in r.survivors)
+    assert all(s.index == idx[s.wnid] for s in r.survivors)
     assert all("index" in d for d in r.to_list())
     assert all(s.index is None for s in iv.survivors("imagenet-12k", ["offensive"]).survivors)
     st = iv.subtree("n00007846", "ilsvrc2012", order="tf-slim")

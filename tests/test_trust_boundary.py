@@ -33,14 +33,12 @@ DATA = Path(iv.__file__).parent / "data"
 
 def _clear_caches() -> None:
     _data._verified.clear()
-    flags._safety.cache_clear()
-    flags._person.cache_clear()
-    flags._wordnet_flagged.cache_clear()
-    wordnet._snapshot.cache_clear()
-    wordnet._lists.cache_clear()
+    for mod in (flags, wordnet, catalog, lineage, audit):
+        for value in list(vars(mod).values()):
+            clear = getattr(value, "cache_clear", None)
+            if callable(clear):
+                clear()
     catalog.Catalog.default.cache_clear()
-    lineage._graph.cache_clear()
-    audit._unsafe_versions.cache_clear()
 
 
 @pytest.fixture
@@ -112,21 +110,28 @@ def test_dropped_operations_line_is_an_integrity_error(damaged) -> None:
         catalog.Catalog.default()
 
 
-def test_truncated_snapshot_is_an_integrity_error(damaged, capsys) -> None:
-    damaged("wordnet_snapshot.tsv.gz", lambda b: b[: len(b) // 2])
-    with pytest.raises(IntegrityError, match=r"wordnet_snapshot\.tsv\.gz is damaged"):
+def test_truncated_answer_table_is_an_integrity_error(damaged, capsys) -> None:
+    # queries read the build-time answers (data/answers/), not the snapshot itself
+    damaged("answers/synsets.blocks", lambda b: b[: len(b) // 2])
+    with pytest.raises(IntegrityError, match=r"answers/synsets\.blocks is damaged"):
         wordnet.synset("n02084071")
     _clear_caches()
     assert main(["trace", "n02084071"]) == 2
     out, err = capsys.readouterr()
-    assert out == "" and err.count("\n") == 1 and "wordnet_snapshot.tsv.gz" in err
+    assert out == "" and err.count("\n") == 1 and "answers/synsets.blocks" in err
+
+
+def test_truncated_snapshot_is_an_integrity_error(damaged) -> None:
+    damaged("wordnet_snapshot.tsv.gz", lambda b: b[: len(b) // 2])
+    with pytest.raises(IntegrityError, match=r"wordnet_snapshot\.tsv\.gz is damaged"):
+        wordnet._snapshot()
 
 
 def test_snapshot_that_matches_its_record_but_is_not_gzip_is_an_integrity_error(damaged, monkeypatch) -> None:
     path = damaged("wordnet_snapshot.tsv.gz", lambda b: gzip.decompress(b)[:1000])
     monkeypatch.setitem(_data.recorded(), "wordnet_snapshot.tsv.gz", hashlib.sha256(path.read_bytes()).hexdigest())
     with pytest.raises(IntegrityError, match=r"wordnet_snapshot\.tsv\.gz cannot be read"):
-        wordnet.synset("n02084071")
+        wordnet._snapshot()
 
 
 def test_missing_catalog_is_an_integrity_error(damaged, capsys) -> None:

@@ -6,6 +6,7 @@ import itertools
 import mmap
 import os
 import re
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -33,7 +34,8 @@ from imagenet_versions.manifests._report import Findings
 
 
 def _bar(total: int | None, desc: str, progress: bool | None, unit: str = "B") -> Any:
-    if progress is False:
+    """A tqdm bar where ``progress`` is True, or None (the default) and stderr is a terminal."""
+    if progress is False or (progress is None and not sys.stderr.isatty()):
         return None
     try:
         from tqdm import tqdm  # type: ignore[import-untyped,unused-ignore]

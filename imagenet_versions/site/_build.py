@@ -185,7 +185,7 @@ def build(out: str | os.PathLike[str], *, catalog: Catalog | None = None, engine
     """Write the reference site into the folder ``out`` and say what was written.
 
     ``out`` must be new, empty, or a site this function wrote before (it holds
-    the :data:`MARKER` file); the site is written next to it and swapped into
+    the ``MARKER`` file); the site is written next to it and swapped into
     place, so a failed build leaves the old one intact.
 
     Args:
