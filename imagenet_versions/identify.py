@@ -602,7 +602,8 @@ class Checkpoint:
         return max(known, key=lambda v: (len(cat.categories(v)), -self.pretraining.index(v)))
 
     def survivors(self, *, catalog: Catalog | None = None) -> dict[str, Any]:
-        """Offensive and sensitive classes of :meth:`largest_label_space` (via :func:`~imagenet_versions.audit.survivors`)."""
+        """Offensive and sensitive classes of :meth:`largest_label_space`
+        (via :func:`~imagenet_versions.audit.survivors`)."""
         from imagenet_versions.audit import survivors
 
         vid = self.largest_label_space(catalog=catalog)
