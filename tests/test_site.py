@@ -8,8 +8,11 @@ missing; everything else runs everywhere.
 
 from __future__ import annotations
 
+import csv
 import functools
+import hashlib
 import http.server
+import io
 import json
 import os
 import random
@@ -202,7 +205,21 @@ def test_version_page(site: Path) -> None:
     m = re.search(r'<script type="application/ld\+json">(.*?)</script>', text, re.S)
     assert m is not None
     croissant = json.loads(m.group(1))
-    assert croissant == json.loads(json.dumps(iv.to_croissant("ilsvrc2012")))
+    full = json.loads(json.dumps(iv.to_croissant("ilsvrc2012")))
+    # the same Croissant, but the classes record set reads its rows from data/classes/<id>.csv
+    (classes,) = [rs for rs in croissant["recordSet"] if rs["@id"] == "classes"]
+    (inline,) = [rs for rs in full["recordSet"] if rs["@id"] == "classes"]
+    assert "data" not in classes and len(inline["data"]) == 1000
+    assert {k: v for k, v in croissant.items() if k not in ("recordSet", "distribution")} == {
+        k: v for k, v in full.items() if k not in ("recordSet", "distribution")
+    }
+    (csv_file,) = [f for f in croissant["distribution"] if f["@id"] == "classes-csv"]
+    data = (site / "v" / csv_file["contentUrl"]).read_bytes()
+    assert hashlib.sha256(data).hexdigest() == csv_file["sha256"]
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+    assert [(int(r["label_index"]), r["wnid"], r["name"]) for r in rows] == [
+        (r["classes/label_index"], r["classes/wnid"], r["classes/name"]) for r in inline["data"]
+    ]
     assert re.search(r'<pre id="bibtex">@misc\{imagenet-versions:ilsvrc2012,\n', text)
     assert "Russakovsky" in text  # the citation
     assert "<code>in1k</code>" in text.lower() or "<code>imagenet-1k</code>" in text.lower()  # aliases
@@ -509,6 +526,21 @@ def test_hostile_search_and_compare_input_is_text(served: str, watched: _Watched
     page.wait_for_selector("#cmp-summary")
     assert page.inner_text("#cmp-summary").startswith("imagenet-fall11 → imagenet-winter21: 2,674 removed")
     assert dialogs == []
+
+
+def test_embedded_croissant_validates_and_loads_its_classes_with_mlcroissant(site: Path, tmp_path: Path) -> None:
+    mlc = pytest.importorskip("mlcroissant", reason="install the test dependency group: `uv sync --group test`")
+    text = (site / "v" / "imagenette.html").read_text("utf-8")
+    m = re.search(r'<script type="application/ld\+json">(.*?)</script>', text, re.S)
+    assert m is not None
+    path = site / "v" / "imagenette.croissant-test.json"  # beside the page, so ../data/ resolves
+    try:
+        path.write_text(json.dumps(json.loads(m.group(1))), "utf-8")
+        ds = mlc.Dataset(jsonld=str(path))
+        rows = list(ds.records("classes"))
+    finally:
+        path.unlink(missing_ok=True)
+    assert [r["classes/wnid"].decode() for r in rows] == list(iv.categories("imagenette"))
 
 
 def test_version_pages_use_label_orders_and_cite() -> None:

@@ -148,13 +148,59 @@ def _version_pages(cat: Catalog, fam: Family, labels: Labeller, w: _Writer, foot
             diff_reason=reason,
             report=report,
             manifests=manifests_of(v.id, catalog=cat),
-            croissant=to_croissant(v.id, catalog=cat),
+            croissant=_site_croissant(to_croissant(v.id, catalog=cat), v.id, w),
             labels=labels,
             footer=footer,
         )
         w.write(f"v/{v.id}.html", page)
         n += 1
     return n
+
+
+def _site_croissant(doc: Mapping[str, Any], vid: str, w: _Writer) -> dict[str, Any]:
+    """The Croissant to embed in a version page: the ``classes`` record set reads its
+    rows from ``data/classes/<id>.csv`` (a ``cr:FileObject`` with its sha256) instead
+    of holding them inline, which keeps the 21K versions' pages small. The CSV holds
+    the same rows, labels withheld by the same policy."""
+    import csv
+    import hashlib
+    import io
+
+    out = dict(doc)
+    sets = [dict(rs) for rs in out.get("recordSet", [])]
+    classes = next((rs for rs in sets if rs.get("@id") == "classes" and rs.get("data")), None)
+    if classes is None:
+        return out
+    rows = classes.pop("data")
+    cols = [f["@id"] for f in classes["field"]]
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow([c.split("/", 1)[1] for c in cols])
+    for row in rows:
+        writer.writerow([row.get(c, "") for c in cols])
+    text = buf.getvalue()
+    (w.root / "data" / "classes").mkdir(parents=True, exist_ok=True)
+    w.write(f"data/classes/{vid}.csv", text)
+    file_id = "classes-csv"
+    classes["field"] = [
+        {**f, "source": {"fileObject": {"@id": file_id}, "extract": {"column": f["@id"].split("/", 1)[1]}}}
+        for f in classes["field"]
+    ]
+    out["recordSet"] = [classes if rs.get("@id") == "classes" else rs for rs in sets]
+    dist = list(out.get("distribution") or [])
+    dist.append(
+        {
+            "@type": "cr:FileObject",
+            "@id": file_id,
+            "name": f"{vid}-classes.csv",
+            "description": "The classes record set, one row per label index.",
+            "contentUrl": f"../data/classes/{vid}.csv",
+            "encodingFormat": "text/csv",
+            "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        }
+    )
+    out["distribution"] = dist
+    return out
 
 
 def _class_pages(fam: Family, labels: Labeller, flags: Mapping[str, Mapping[str, Any]], w: _Writer, footer: str) -> int:
