@@ -76,6 +76,8 @@ nitpick_ignore = [
     ("py:class", "imagenet_versions._types.V"),
     ("py:class", "K"),
     ("py:class", "V"),
+    ("py:obj", "imagenet_versions._types.K"),
+    ("py:obj", "imagenet_versions._types.V"),
     # private records named in signatures of the manifests subpackage
     ("py:class", "imagenet_versions.manifests._report.Findings"),
 ]

@@ -242,7 +242,7 @@ _LAZY: dict[str, str] = {
     "UnknownImages": "images",
     **dict.fromkeys(("to_dot", "to_mermaid"), "render"),
 }
-_SUBMODULES = frozenset({"images", "render", "manifests", "site"})
+_SUBMODULES = frozenset({"audit", "export", "flags", "images", "manifests", "parquet", "render", "site", "wordnet"})
 
 _MANIFEST_NAMES = frozenset(
     {

@@ -25,7 +25,7 @@ def test_docs_build_without_warnings(docs_html: Path) -> None:
 def test_every_public_name_is_documented(docs_html: Path) -> None:
     # each name of __all__ has an entry (a module, class, function or constant) in the API page
     api = (docs_html / "api.html").read_text("utf-8")
-    anchors = set(re.findall(r'id="(imagenet_versions[\w.]*)"', api))
+    anchors = set(re.findall(r'id="(?:module-)?(imagenet_versions[\w.]*)"', api))
     documented = {a.rsplit(".", 1)[-1] for a in anchors}
     # iv.lineage() shares its name with the module, so it is described without an index entry
     documented |= set(re.findall(r'<span class="sig-name descname"><span class="pre">(\w+)</span>', api))

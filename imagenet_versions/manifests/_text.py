@@ -646,7 +646,7 @@ class _TextReader:
     def read_mapped(self, bar: Any, *, slow: bool) -> None:
         """A big file: memory-mapped, parsed in chunks on two threads."""
         workers = min(2, os.cpu_count() or 1)
-        failure: ManifestError | None = None
+        first_error: ManifestError | None = None
         with (
             open(self.path, "rb") as fh,
             mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm,
@@ -656,14 +656,14 @@ class _TextReader:
             try:
                 _read_chunks(mm, self.size, workers, pending, pool, self.consume, bar, self.table, slow)
             except ManifestError as exc:
-                failure = exc
+                first_error = exc
                 pool.shutdown(wait=True, cancel_futures=True)
                 for fut, _ in pending:  # drop the frames that hold views of the memory map
                     if fut.done() and not fut.cancelled() and fut.exception() is not None:
                         fut.exception().__traceback__ = None
                 pending.clear()
-        if failure is not None:
-            raise failure
+        if first_error is not None:
+            raise first_error
 
     def result(self) -> tuple[np.ndarray, np.ndarray]:
         """Codes and wnid numbers of every line, in (nearly) sorted order."""
