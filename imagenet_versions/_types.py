@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import types
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from typing import Any, TypeVar
 
 from imagenet_versions.errors import InvalidNameError
@@ -115,6 +115,10 @@ def frozen_mapping(items: Any = None) -> Mapping[Any, Any]:
     if items is None:
         return FrozenDict()
     if isinstance(items, (FrozenDict, types.MappingProxyType)):
+        return items
+    if isinstance(items, Mapping) and not isinstance(items, MutableMapping):
+        # already read-only (e.g. a lazily built mapping of explanations): copying it would
+        # build every value now
         return items
     return FrozenDict(items)
 

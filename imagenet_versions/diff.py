@@ -364,6 +364,13 @@ class _Explanations(Mapping[str, tuple[Event, ...]]):
         self._keys: frozenset[str] | None = None
         self._lookups = 0
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # pickled and deep-copied as the plain read-only mapping it stands for (the
+        # catalog it reads from stays behind)
+        from imagenet_versions._types import FrozenDict
+
+        return (FrozenDict, (self._full(),))
+
     def _full(self) -> dict[str, tuple[Event, ...]]:
         if self._all is None:
             events = edge_events(self._cat, self._derivations, frozenset(self._ordered))
