@@ -78,8 +78,9 @@ class LabelPolicy:
     def survivor(self, s: Survivor) -> Survivor:
         if not self.hides(s.wnid):
             return s
-        label = self.label(s.label, s.label)
-        return attrs.evolve(s, name=WITHHELD, label=label, evidence=self.evidence(s.wnid, s.evidence))
+        # ``label`` is the class id the version files it under (the wnid itself, or a
+        # superclass id such as BREEDS'): an id, shown like every other id
+        return attrs.evolve(s, name=WITHHELD, evidence=self.evidence(s.wnid, s.evidence))
 
     def survivors(self, report: SurvivorReport) -> SurvivorReport:
         if self.show_offensive:
