@@ -314,7 +314,7 @@ def _clean_stale_parts(folder: Path) -> int:
 
 def _progress(total: int | None, name: str) -> Any:
     """A tqdm bar on a terminal; ``None`` where stderr is a file or a pipe (logs stay
-    clean), or where tqdm is not installed (the ``progress`` extra; nltk brings it)."""
+    clean), or where tqdm is missing (a declared dependency, which nltk brings too)."""
     if not sys.stderr.isatty():
         return None
     try:
