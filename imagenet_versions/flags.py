@@ -655,8 +655,6 @@ def _on_demand(flag: str, url: str | None) -> dict[str, Evidence]:
 MAX_USER_FILE = 64 << 20
 
 # C0 controls but tab, LF and CR; DEL; C1 controls; the Unicode line and paragraph separators
-_CONTROL = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
-_LONE_CR = re.compile(rb"\r(?!\n)")
 
 
 def _read_user_text(path: Path, what: str) -> str:
@@ -675,24 +673,9 @@ def _read_user_text(path: Path, what: str) -> str:
     if len(data) > MAX_USER_FILE:
         msg = f"{what} {str(path)!r} is larger than {MAX_USER_FILE:,} bytes"
         raise DataFileError(msg)
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        msg = f"{path}, line {line}: not UTF-8 (byte 0x{data[exc.start]:02x}: {exc.reason}); save the file as UTF-8"
-        raise DataFileError(msg) from exc
-    cr = _LONE_CR.search(data)
-    if cr is not None:
-        line = data[: cr.start()].count(b"\n") + 1
-        msg = f"{path}, line {line}: CR-only line end (classic Mac OS); lines must end in LF or CRLF"
-        raise DataFileError(msg)
-    bad = _CONTROL.search(text)
-    if bad is not None:
-        line = text[: bad.start()].count("\n") + 1
-        msg = f"{path}, line {line}: control character {bad.group(0)!r}"
-        raise DataFileError(msg)
+    from imagenet_versions._decode import decode_strict
+
+    text = decode_strict(data, str(path))
     return text.replace("\r\n", "\n")
 
 

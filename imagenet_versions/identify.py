@@ -38,6 +38,7 @@ import attrs
 from attrs import frozen
 
 from imagenet_versions import _data
+from imagenet_versions._decode import decode_strict
 from imagenet_versions._types import is_wnid
 from imagenet_versions.catalog import Catalog, catalog_or_default
 from imagenet_versions.errors import DataFileError, LabelListError, UnknownCheckpointError
@@ -331,12 +332,7 @@ def read_labels(path: str | Path, *, stdin: Any = None) -> list[str] | dict[str,
     """
     shown = str(path) if len(str(path)) <= 200 else str(path)[:197] + "..."
     data, shown = _read_bytes(path, shown, stdin)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        lineno = data[: exc.start].count(b"\n") + 1
-        msg = f"{shown}, line {lineno}: not UTF-8 ({exc.reason})"
-        raise LabelListError(msg) from exc
+    text = decode_strict(data, shown, error=LabelListError)
     if text.lstrip().startswith("{"):
         try:
             doc = json.loads(text)

@@ -217,7 +217,7 @@ def test_tars_are_listed_in_seekable_mode(tmp_path: Path, monkeypatch: pytest.Mo
     ("data", "expect"),
     [
         (b"n01440764_1.JPEG\nn01440764_2.JPEG \xff\n", r"line 2: not UTF-8"),
-        (b"n01440764_1.JPEG\rn01440764_2.JPEG\rn01440764_3.JPEG\r", r"line 1: a CR-only line end"),
+        (b"n01440764_1.JPEG\rn01440764_2.JPEG\rn01440764_3.JPEG\r", r"line 1: CR-only line end"),
         (b"n01440764_1.JPEG\nn01440764_2.JPEG\nn0144\x000764_3.JPEG\n", r"line 3: control character '\\x00'"),
         (b"# comment\nn01440764_1.JPEG\x7f\n", r"line 2: control character '\\x7f'"),
     ],
@@ -244,7 +244,7 @@ def test_finding7_a_bom_is_not_part_of_the_first_id(tmp_path: Path) -> None:
     ("data", "expect"),
     [
         (b"file,label\nok.JPEG,n01440764\nbad\xe9.JPEG,n01440764\n", r"line 3: not UTF-8"),
-        (b"file,label\rok.JPEG,n01440764\r", r"line 1: a CR-only line end"),
+        (b"file,label\rok.JPEG,n01440764\r", r"line 1: CR-only line end"),
         (b"file,label\nok\x07.JPEG,n01440764\n", r"line 2: control character"),
     ],
 )

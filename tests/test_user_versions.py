@@ -265,7 +265,7 @@ def _one_line_error(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
         ("empty", "found 0 images"),
         ("non-utf8", r"latin1.txt, line 2: not UTF-8"),
         ("huge-line", r"huge.txt, line 2: a line of 5,000,000 bytes"),
-        ("cr-only", r"mac.txt, line 1: a CR-only line end"),
+        ("cr-only", r"mac.txt, line 1: CR-only line end"),
         ("control", r"ctl.txt, line 2: control character"),
         ("missing", "no such file or directory"),
         ("unknown-id", r"unknown.txt, line 1: label is not a wnid or index: 'notawnid'"),

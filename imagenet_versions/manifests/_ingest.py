@@ -31,12 +31,13 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from imagenet_versions._decode import decode_strict
 from imagenet_versions.errors import DataFileError, ManifestError, ManifestWarning
 from imagenet_versions.manifests._codec import _IMAGE_EXT, _TRAIN_RE, _WNID_RE, _plain_stem, split_hf, stem
 from imagenet_versions.manifests._record import Manifest
 from imagenet_versions.manifests._registry import _ilsvrc_classes
 from imagenet_versions.manifests._report import Findings, IngestReport
-from imagenet_versions.manifests._text import _BOM, _bar, ingest_text
+from imagenet_versions.manifests._text import _bar, ingest_text
 
 _BAD_CHAR = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)")
 _TAR_SUFFIXES = (".tar", ".tgz", ".tar.gz", ".tar.xz", ".tar.bz2", ".tbz2", ".txz")
@@ -55,21 +56,7 @@ def read_user_text(path: str | os.PathLike[str]) -> str:
     except OSError as exc:
         msg = f"cannot read {str(p)!r}: {exc.strerror or exc}"
         raise DataFileError(msg) from exc
-    data = data.removeprefix(_BOM)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        msg = f"{p}, line {line}: not UTF-8 text ({exc.reason})"
-        raise DataFileError(msg) from exc
-    bad = _BAD_CHAR.search(text)
-    if bad is not None:
-        k, ch = bad.start(), bad.group()
-        line = text.count("\n", 0, k) + 1
-        what = "a CR-only line end (lines end in LF or CRLF)" if ch == "\r" else f"control character {ch!r}"
-        msg = f"{p}, line {line}: {what}"
-        raise DataFileError(msg)
-    return text
+    return decode_strict(data, str(p))
 
 
 def ingest_csv(

@@ -259,7 +259,7 @@ def _line_ends(buf: np.ndarray, size: int) -> np.ndarray:
         k = int(rest[np.flatnonzero(bad)[0]])
         line = int(np.searchsorted(nl, k)) + 1
         if view[k] == _CR:
-            raise _LineError(line, "a CR-only line end (lines end in LF or CRLF)")
+            raise _LineError(line, "CR-only line end (classic Mac OS); lines must end in LF or CRLF")
         raise _LineError(line, f"control character {chr(int(view[k]))!r}")
     if (rk >= 128).any():
         try:
