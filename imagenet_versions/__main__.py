@@ -418,20 +418,21 @@ def cmd_survivors(cat: Catalog, args: argparse.Namespace) -> int:
         args.flag or DEFAULT_FLAGS,
         user=users,
         urls=urls,
+        order=args.order,
         catalog=cat,
         show_offensive=args.show_offensive,
     )
     if args.json:
-        _emit(
-            "survivors",
-            {
-                "version": report.version,
-                "flags": list(report.flags),
-                "num_classes": report.num_classes,
-                "counts": report.counts(),
-                "survivors": report.to_list(),
-            },
-        )
+        doc: dict[str, Any] = {
+            "version": report.version,
+            "flags": list(report.flags),
+            "num_classes": report.num_classes,
+            "counts": report.counts(),
+            "survivors": report.to_list(),
+        }
+        if args.order is not None:  # each survivor then carries its "index"
+            doc = {"version": report.version, "order": report.order, **doc}
+        _emit("survivors", doc)
         return 0
     counts = ", ".join(f"{n:,} {f}" for f, n in report.counts().items())
     print(
@@ -445,8 +446,10 @@ def cmd_survivors(cat: Catalog, args: argparse.Namespace) -> int:
         elsewhere = sorted({e.child for e in s.removed_elsewhere})
         removed = ", ".join(elsewhere[:3]) + (f" +{len(elsewhere) - 3}" if len(elsewhere) > 3 else "")
         label = "" if s.label == s.wnid else s.label
-        rows.append((s.wnid, s.name, ",".join(s.flags), label, removed or "-"))
-    print(_table(rows, ("wnid", "name", "flags", "label here", "removed in")))
+        index = () if args.order is None else (s.index if s.index is not None else "-",)
+        rows.append((*index, s.wnid, s.name, ",".join(s.flags), label, removed or "-"))
+    index_head = () if args.order is None else (f"index ({report.order})",)
+    print(_table(rows, (*index_head, "wnid", "name", "flags", "label here", "removed in")))
     _more(report.survivors, args, indent="")
     return 0
 
@@ -508,14 +511,16 @@ def cmd_flags(cat: Catalog, args: argparse.Namespace) -> int:
 def cmd_subtree(cat: Catalog, args: argparse.Namespace) -> int:
     from imagenet_versions.audit import subtree
 
-    st = subtree(args.root, args.version, catalog=cat, show_offensive=args.show_offensive)
+    st = subtree(args.root, args.version, order=args.order, catalog=cat, show_offensive=args.show_offensive)
     if args.json:
         _emit("subtree", st.to_dict())
         return 0
     print(f"{st.root} ({st.name}) in {st.version}: {len(st.present):,} of {len(st.members):,} synsets of the subtree")
     name = _namer(cat, args.show_offensive)
+    indices = st.indices or {}
     for w in _head(st.present, args):
-        print(f"    {w}  {name(w)}")
+        at = f"{indices[w]:>6}  " if w in indices else ""
+        print(f"    {at}{w}  {name(w)}")
     _more(st.present, args)
     return 0
 
@@ -834,6 +839,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("survivors", parents=[common, shown], help="flagged classes present in a version")
     s.add_argument("version", metavar="VERSION")
+    s.add_argument("--order", metavar="ORDER", help="report each survivor's output index in this label order")
     s.add_argument(
         "--flag", action="append", default=[], metavar="F", help="flag to check (repeatable; default: the unsafe set)"
     )
@@ -892,6 +898,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("subtree", parents=[common, shown], help="which part of a WordNet subtree a version holds")
     s.add_argument("root", metavar="WNID_OR_LEMMA")
     s.add_argument("version", metavar="VERSION")
+    s.add_argument("--order", metavar="ORDER", help="report each class's output index in this label order")
     s.set_defaults(func=cmd_subtree)
 
     s = sub.add_parser(

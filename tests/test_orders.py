@@ -272,3 +272,24 @@ def test_show_lists_the_label_orders_with_their_sources(capsys: pytest.CaptureFi
     assert json.loads(capsys.readouterr().out)["label_orders"] == []
     assert main(["show", "ilsvrc2012"]) == 0
     assert "order tf-slim: TF-slim 1,001-output heads" in capsys.readouterr().out
+
+
+def test_cli_survivors_and_subtree_take_an_order(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from imagenet_versions.__main__ import main
+
+    assert main(["survivors", "imagenet-12k", "--order", "listed", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    idx = iv.class_to_idx("imagenet-12k")
+    assert doc["order"] == "listed" and len(doc["survivors"]) == 485
+    assert all(s["index"] == idx[s["wnid"]] for s in doc["survivors"])
+    assert main(["survivors", "imagenet-12k", "--json"]) == 0
+    plain = json.loads(capsys.readouterr().out)
+    assert "order" not in plain and all("index" not in s for s in plain["survivors"])
+    assert main(["subtree", "n00007846", "ilsvrc2012", "--order", "tf-slim"]) == 0
+    out = capsys.readouterr().out
+    assert "982  n09835506" in out and "984  n10565667" in out
+    assert main(["subtree", "n00007846", "ilsvrc2012", "--order", "no-such-order"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and "no label order 'no-such-order'" in err
