@@ -144,6 +144,13 @@ def test_missing_catalog_is_an_integrity_error(damaged, capsys) -> None:
     assert out == "" and err.count("\n") == 1 and "catalog.toml" in err
 
 
+def test_damaged_parsed_catalog_is_an_integrity_error(damaged) -> None:
+    # the run time reads catalog.json (catalog.toml parsed at build time); an edit to it is noticed
+    damaged("catalog.json", lambda b: b.replace(b'"num_categories":1000', b'"num_categories":999', 1))
+    with pytest.raises(IntegrityError, match=r"catalog\.json is damaged"):
+        catalog.Catalog.default()
+
+
 def test_missing_names_table_is_noticed(damaged) -> None:
     damaged("names.tsv", lambda b: None)
     with pytest.raises(IntegrityError, match=r"names\.tsv cannot be read"):
