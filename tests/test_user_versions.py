@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -359,3 +360,18 @@ def test_a_failed_store_leaves_nothing_registered(
     (data_root / "versions" / "half").mkdir(parents=True)  # a folder without a record is not a version
     assert user_versions() == ()
     assert "half" not in {v.id for v in iv.versions()}
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the XDG rule is the Linux path")
+@pytest.mark.parametrize("xdg", [None, "", "   ", "/tmp/xdg-data"])
+def test_data_dir_is_platformdirs_user_data_dir(monkeypatch: pytest.MonkeyPatch, xdg: str | None) -> None:
+    import platformdirs
+
+    from imagenet_versions.manifests._user import ENV_VAR, data_dir
+
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    if xdg is None:
+        monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_DATA_HOME", xdg)
+    assert data_dir() == Path(platformdirs.user_data_dir("imagenet_versions"))

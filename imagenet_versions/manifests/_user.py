@@ -25,6 +25,7 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -68,6 +69,10 @@ def data_dir() -> Path:
     env = os.environ.get(ENV_VAR)
     if env:
         return Path(env)
+    if sys.platform.startswith("linux"):
+        # platformdirs' own XDG rule (tested equal), without its 15 ms import on every command
+        base = os.environ.get("XDG_DATA_HOME", "").strip() or os.path.expanduser("~/.local/share")
+        return Path(base) / "imagenet_versions"
     import platformdirs
 
     return Path(platformdirs.user_data_dir("imagenet_versions"))
