@@ -26,7 +26,7 @@ from imagenet_versions import flags as _flags
 from imagenet_versions import wordnet
 from imagenet_versions._types import frozen_mapping
 from imagenet_versions._withhold import policy
-from imagenet_versions.catalog import Catalog, catalog_or_default
+from imagenet_versions.catalog import Catalog, Derivation, catalog_or_default
 from imagenet_versions.diff import Event, edge_events, edge_steps
 from imagenet_versions.errors import AmbiguousLemmaError, CategoriesUnknownError, UnknownFlagError, UnknownSynsetError
 from imagenet_versions.lineage import topological_edges
@@ -444,6 +444,23 @@ def trace(query: str, *, catalog: Catalog | None = None, show_offensive: bool = 
     return policy(show_offensive).trace(_trace(_resolve_one(query), catalog_or_default(catalog)))
 
 
+def edge_trace_event(
+    e: Derivation, wnid: str, before: Mapping[str, str], after: Mapping[str, str], ev: Event | None
+) -> TraceEvent | None:
+    """What edge ``e`` did to ``wnid``, from the member classes (wnid -> label) of its parent
+    (``before``) and child (``after``) and the last operation event that touched the class
+    on that edge; None where neither side has it."""
+    inb, ina = wnid in before, wnid in after
+    if inb and ina:
+        label = after[wnid]
+        if label != wnid:
+            return TraceEvent(e.child, e.parent, e.op, "relabelled", f"relabelled to {label}")
+        return TraceEvent(e.child, e.parent, e.op, "kept")
+    if not (inb or ina):
+        return None
+    return TraceEvent(e.child, e.parent, ev.op if ev else e.op, "removed" if inb else "added", ev.reason if ev else "")
+
+
 def _trace(wnid: str, cat: Catalog) -> Trace:
     kept: dict[str, Trace] = cat._store("audit.traces")
     found = kept.get(wnid)
@@ -477,16 +494,9 @@ def _compute_trace(wnid: str, cat: Catalog) -> Trace:
     for e in topological_edges(cat):
         if e.parent not in members or e.child not in members:
             continue
-        before, after = wnid in members[e.parent], wnid in members[e.child]
-        ev = by_edge.get((e.parent, e.child))
-        if before and after and members[e.child][wnid] != wnid:
-            events.append(TraceEvent(e.child, e.parent, e.op, "relabelled", f"relabelled to {members[e.child][wnid]}"))
-        elif before and after:
-            events.append(TraceEvent(e.child, e.parent, e.op, "kept"))
-        elif before:
-            events.append(TraceEvent(e.child, e.parent, ev.op if ev else e.op, "removed", ev.reason if ev else ""))
-        elif after:
-            events.append(TraceEvent(e.child, e.parent, ev.op if ev else e.op, "added", ev.reason if ev else ""))
+        te = edge_trace_event(e, wnid, members[e.parent], members[e.child], by_edge.get((e.parent, e.child)))
+        if te is not None:
+            events.append(te)
     try:
         s = wordnet.synset(wnid)
         name, gloss = s.name.replace("_", " "), s.gloss

@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from imagenet_versions import wordnet
+from imagenet_versions.audit import TraceEvent
 from imagenet_versions.errors import UnknownSynsetError
-from imagenet_versions.site._facts import ClassTrace, Family, TraceStep
+from imagenet_versions.site._facts import ClassTrace, Family
 from imagenet_versions.site._html import Labeller, esc, layout, link_class, link_version
 
 __all__ = ["class_page", "lemmas_of", "wordnet_path"]
@@ -65,7 +66,7 @@ def _flags_html(wnid: str, flags: Mapping[str, Any], labels: Labeller, unsafe: f
     return "<ul>" + "".join(items) + "</ul>"
 
 
-def _event_html(e: TraceStep, bulk: Mapping[tuple[str, str], str]) -> str:
+def _event_html(e: TraceEvent, bulk: Mapping[tuple[str, str], str]) -> str:
     """``removed in X (filter of Y): reason``; a derivation's own rule is on X's page, linked."""
     generic = e.reason and bulk.get((e.parent, e.version)) == e.reason
     why = f": {esc(e.reason)}" if e.reason and not generic else ""

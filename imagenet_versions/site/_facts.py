@@ -17,32 +17,13 @@ from typing import Any
 from attrs import field, frozen
 
 from imagenet_versions._types import frozen_mapping
+from imagenet_versions.audit import TraceEvent, edge_trace_event, member_classes
 from imagenet_versions.catalog import Catalog, Derivation
 from imagenet_versions.diff import Event, edge_events
 from imagenet_versions.errors import CategoriesUnknownError
+from imagenet_versions.lineage import topological_edges
 
-__all__ = ["ClassTrace", "Family", "TraceStep", "family_facts"]
-
-
-@frozen
-class TraceStep:
-    """What one edge did to one class: ``removed``, ``kept``, ``relabelled`` or ``added``
-    (the fields of :class:`imagenet_versions.TraceEvent`)."""
-
-    version: str
-    parent: str
-    op: str
-    effect: str
-    reason: str = ""
-
-    def to_dict(self) -> dict[str, str]:
-        return {
-            "version": self.version,
-            "from": self.parent,
-            "op": self.op,
-            "effect": self.effect,
-            "reason": self.reason,
-        }
+__all__ = ["ClassTrace", "Family", "family_facts"]
 
 
 @frozen
@@ -54,7 +35,7 @@ class ClassTrace:
     relabelled_in: tuple[tuple[str, str], ...]
     absent_from: tuple[str, ...]
     unknown_in: tuple[str, ...]
-    events: tuple[TraceStep, ...]
+    events: tuple[TraceEvent, ...]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -120,40 +101,18 @@ class Family:
                 absent.append(v.id)
         return ClassTrace(wnid, tuple(present), tuple(relabelled), tuple(absent), self.unknown, self._steps(wnid))
 
-    def _steps(self, wnid: str) -> tuple[TraceStep, ...]:
-        out: list[TraceStep] = []
+    def _steps(self, wnid: str) -> tuple[TraceEvent, ...]:
+        out: list[TraceEvent] = []
         for e in self.edges:
-            before, after = self.members[e.parent], self.members[e.child]
-            inb, ina = wnid in before, wnid in after
-            if not (inb or ina):
-                continue
             evs = self.events[(e.parent, e.child)].get(wnid, ())
-            ev = evs[-1] if evs else None
-            if inb and ina:
-                lab = after[wnid]
-                if lab != wnid:
-                    out.append(TraceStep(e.child, e.parent, e.op, "relabelled", f"relabelled to {lab}"))
-                else:
-                    out.append(TraceStep(e.child, e.parent, e.op, "kept"))
-            else:
-                effect = "removed" if inb else "added"
-                out.append(TraceStep(e.child, e.parent, ev.op if ev else e.op, effect, ev.reason if ev else ""))
+            te = edge_trace_event(e, wnid, self.members[e.parent], self.members[e.child], evs[-1] if evs else None)
+            if te is not None:
+                out.append(te)
         return tuple(out)
-
-
-def _topological(cat: Catalog, edges: list[Derivation]) -> list[Derivation]:
-    import networkx as nx  # type: ignore[import-untyped, unused-ignore]
-
-    from imagenet_versions.lineage import lineage_graph
-
-    order = {v: i for i, v in enumerate(nx.topological_sort(lineage_graph(cat)))}
-    return sorted(edges, key=lambda e: (order[e.parent], order[e.child]))
 
 
 def family_facts(cat: Catalog) -> Family:
     """Compute :class:`Family` for a catalog (well under a second for the shipped one)."""
-    from imagenet_versions.audit import member_classes
-
     members: dict[str, Mapping[str, str]] = {}
     unknown: list[str] = []
     union: set[str] = set()
@@ -164,7 +123,7 @@ def family_facts(cat: Catalog) -> Family:
             unknown.append(v.id)
             continue
         union.update(cat.categories(v.id))
-    edges = _topological(cat, [e for e in cat.edges if e.parent in members and e.child in members])
+    edges = [e for e in topological_edges(cat) if e.parent in members and e.child in members]
     events: dict[tuple[str, str], Mapping[str, tuple[Event, ...]]] = {}
     for e in edges:
         wanted = set(cat.categories(e.parent)) ^ set(cat.categories(e.child))
