@@ -7,11 +7,12 @@ the line, never a silently different answer.
 
 from __future__ import annotations
 
+import os
 import re
 
 from imagenet_versions.errors import DataFileError
 
-__all__ = ["BOM", "decode_strict"]
+__all__ = ["BOM", "decode_strict", "read_capped", "read_user_text"]
 
 BOM = b"\xef\xbb\xbf"
 #: C0 controls but tab and the line ends, DEL, C1 controls, the Unicode line and
@@ -48,3 +49,38 @@ def decode_strict(data: bytes, shown: str, *, error: type[Exception] = DataFileE
         msg = f"{shown}, line {line}: {what}"
         raise error(msg)
     return text
+
+
+def read_capped(
+    path: str | os.PathLike[str],
+    *,
+    limit: int | None,
+    what: str = "",
+    shown: str | None = None,
+    error: type[Exception] = DataFileError,
+) -> bytes:
+    """The bytes of a user's file, at most ``limit`` (None: no limit; a pipe is fine,
+    ``/dev/zero`` is cut), or ``error`` saying what could not be read.
+
+    ``what`` names the kind of file in messages (``"user flag file"``), ``shown`` the
+    file (default: the path).
+    """
+    name = shown if shown is not None else str(path)
+    label = f"{what} {name!r}" if what else repr(name)
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read() if limit is None else fh.read(limit + 1)
+    except OSError as exc:
+        msg = f"cannot read {label}: {exc.strerror or exc}"
+        raise error(msg) from exc
+    if limit is not None and len(data) > limit:
+        msg = f"{label} is larger than {limit:,} bytes"
+        raise error(msg)
+    return data
+
+
+def read_user_text(
+    path: str | os.PathLike[str], *, limit: int | None = None, what: str = "", error: type[Exception] = DataFileError
+) -> str:
+    """:func:`read_capped` then :func:`decode_strict` (CRLF kept)."""
+    return decode_strict(read_capped(path, limit=limit, what=what, error=error), str(path), error=error)

@@ -664,18 +664,9 @@ def _read_user_text(path: Path, what: str) -> str:
         DataFileError: the file cannot be read, is not UTF-8, has CR-only line ends or
             holds a control character; the message names the file and the line.
     """
-    try:
-        with open(path, "rb") as fh:  # a pipe (`<(grep ...)`) is fine; /dev/zero is cut
-            data = fh.read(MAX_USER_FILE + 1)
-    except OSError as exc:
-        msg = f"cannot read {what} {str(path)!r}: {exc.strerror or exc}"
-        raise DataFileError(msg) from exc
-    if len(data) > MAX_USER_FILE:
-        msg = f"{what} {str(path)!r} is larger than {MAX_USER_FILE:,} bytes"
-        raise DataFileError(msg)
-    from imagenet_versions._decode import decode_strict
+    from imagenet_versions._decode import read_user_text
 
-    text = decode_strict(data, str(path))
+    text = read_user_text(path, limit=MAX_USER_FILE, what=what)
     return text.replace("\r\n", "\n")
 
 

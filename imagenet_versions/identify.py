@@ -38,7 +38,7 @@ import attrs
 from attrs import frozen
 
 from imagenet_versions import _data
-from imagenet_versions._decode import decode_strict
+from imagenet_versions._decode import decode_strict, read_capped
 from imagenet_versions._types import is_wnid
 from imagenet_versions.catalog import Catalog, catalog_or_default
 from imagenet_versions.errors import DataFileError, LabelListError, UnknownCheckpointError
@@ -371,13 +371,8 @@ def _read_bytes(path: str | Path, shown: str, stdin: Any) -> tuple[bytes, str]:
         data = stream.read(MAX_FILE_BYTES + 1)
         shown = "<stdin>"
     else:
-        try:
-            with Path(path).open("rb") as fh:
-                data = fh.read(MAX_FILE_BYTES + 1)
-        except OSError as exc:
-            msg = f"cannot read {shown!r}: {exc.strerror or exc}"
-            raise LabelListError(msg) from exc
-    if len(data) > MAX_FILE_BYTES:
+        data = read_capped(path, limit=MAX_FILE_BYTES, shown=shown, error=LabelListError)
+    if len(data) > MAX_FILE_BYTES:  # stdin
         msg = f"{shown}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB"
         raise LabelListError(msg)
     return data, shown

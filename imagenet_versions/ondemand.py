@@ -84,11 +84,9 @@ def from_record(rec: Mapping[str, Any], where: str) -> OnDemand:
 
 
 def _text(path: Path) -> str:
-    try:
-        return path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        msg = f"{path}: not UTF-8 (byte {exc.start})"
-        raise DataFileError(msg) from exc
+    from imagenet_versions._decode import read_user_text
+
+    return read_user_text(path)
 
 
 def _wnid_lines(paths: Sequence[Path], context: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:

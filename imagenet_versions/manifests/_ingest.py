@@ -31,8 +31,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from imagenet_versions._decode import decode_strict
-from imagenet_versions.errors import DataFileError, ManifestError, ManifestWarning
+from imagenet_versions._decode import read_user_text
+from imagenet_versions.errors import ManifestError, ManifestWarning
 from imagenet_versions.manifests._codec import _IMAGE_EXT, _TRAIN_RE, _WNID_RE, _plain_stem, split_hf, stem
 from imagenet_versions.manifests._record import Manifest
 from imagenet_versions.manifests._registry import _ilsvrc_classes
@@ -41,22 +41,6 @@ from imagenet_versions.manifests._text import _bar, ingest_text
 
 _BAD_CHAR = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)")
 _TAR_SUFFIXES = (".tar", ".tgz", ".tar.gz", ".tar.xz", ".tar.bz2", ".tbz2", ".txz")
-
-
-def read_user_text(path: str | os.PathLike[str]) -> str:
-    """A user's text file as strict UTF-8 (a BOM is skipped), LF or CRLF line ends.
-
-    Raises:
-        DataFileError: unreadable, not UTF-8, a CR-only line end or a control
-            character; the message names the file and line.
-    """
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        msg = f"cannot read {str(p)!r}: {exc.strerror or exc}"
-        raise DataFileError(msg) from exc
-    return decode_strict(data, str(p))
 
 
 def ingest_csv(
