@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +54,7 @@ OUT_DIR = prov.DATA / "answers"
 PROV_OUT = prov.PROVENANCE / "build_answers.json"
 
 
-def _walk(start: list[str], step: dict[str, list[str]]) -> set[str]:
+def _walk(start: Sequence[str], step: Mapping[str, Sequence[str]]) -> set[str]:
     seen: set[str] = set()
     stack = list(start)
     while stack:
@@ -64,33 +65,6 @@ def _walk(start: list[str], step: dict[str, list[str]]) -> set[str]:
     return seen
 
 
-Index = dict[str, list[str]]
-
-
-def _indexes(synsets: list[wn.Synset]) -> tuple[Index, Index, Index, Index]:
-    """Children (is-a), hyponyms, instance hyponyms, and synsets by folded lemma."""
-    kids: Index = {}
-    hypo: Index = {}
-    inst: Index = {}
-    lemmas: Index = {}
-    for s in synsets:
-        for p in s.parents:
-            kids.setdefault(p, []).append(s.wnid)
-        for p in s.hypernyms:
-            hypo.setdefault(p, []).append(s.wnid)
-        for p in s.instance_hypernyms:
-            inst.setdefault(p, []).append(s.wnid)
-        for lemma in s.lemmas:
-            ids = lemmas.setdefault(wn._norm(lemma), [])
-            if s.wnid not in ids:
-                ids.append(s.wnid)
-    for key in lemmas:
-        if "\t" in key or "\n" in key:
-            msg = f"lemma with a tab or newline: {key!r}"
-            raise SystemExit(msg)
-    return kids, hypo, inst, lemmas
-
-
 def build() -> tuple[dict[str, bytes], dict[str, Any]]:
     """``({file name: bytes}, provenance record)``."""
     raw = _data.read_bytes("wordnet_snapshot.tsv.gz")  # checked against build_wordnet.json
@@ -99,15 +73,21 @@ def build() -> tuple[dict[str, bytes], dict[str, Any]]:
     if tuple(header.split("\t")) != wn.SNAPSHOT_COLUMNS:
         msg = f"unexpected snapshot header: {header!r}"
         raise SystemExit(msg)
-    synsets = [wn.Synset.from_row(r) for r in rows]
+    # the same parse and indexes (children, hyponyms, instance hyponyms, folded lemmas)
+    # that the library's full-snapshot reader builds
+    snap = wn._snapshot()
+    synsets = list(snap.synsets.values())
     if [s.wnid for s in synsets] != sorted(s.wnid for s in synsets):
         msg = "the snapshot is not sorted by wnid"
         raise SystemExit(msg)
-
-    kids, hypo, inst, lemmas = _indexes(synsets)
-    person = _walk(hypo.get(wn.PERSON, []), hypo)
-    both = {k: hypo.get(k, []) + inst.get(k, []) for k in {*hypo, *inst}}
-    person_all = _walk(both.get(wn.PERSON, []), both)
+    kids, hypo, inst, lemmas = snap.children, snap.hyponyms, snap.instance_hyponyms, snap.by_lemma
+    for key in lemmas:
+        if "\t" in key or "\n" in key:
+            msg = f"lemma with a tab or newline: {key!r}"
+            raise SystemExit(msg)
+    person = _walk(hypo.get(wn.PERSON, ()), hypo)
+    both = {k: hypo.get(k, ()) + inst.get(k, ()) for k in {*hypo, *inst}}
+    person_all = _walk(both.get(wn.PERSON, ()), both)
     flagged: dict[str, set[str]] = {"derogatory": set(), "informal": set()}
     for s in synsets:
         for flag in fl._wordnet(s):
