@@ -64,9 +64,9 @@ def cache_dir() -> Path:
     env = os.environ.get(ENV_VAR)
     if env:
         return Path(env)
-    import platformdirs
+    from imagenet_versions._dirs import user_dir
 
-    return Path(platformdirs.user_cache_dir("imagenet_versions"))
+    return user_dir("cache")
 
 
 def sha256_file(path: str | os.PathLike[str]) -> str:

@@ -375,3 +375,18 @@ def test_data_dir_is_platformdirs_user_data_dir(monkeypatch: pytest.MonkeyPatch,
     else:
         monkeypatch.setenv("XDG_DATA_HOME", xdg)
     assert data_dir() == Path(platformdirs.user_data_dir("imagenet_versions"))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the XDG rule is the Linux path")
+@pytest.mark.parametrize("xdg", [None, "", "   ", "/tmp/xdg-cache"])
+def test_cache_dir_is_platformdirs_user_cache_dir(monkeypatch: pytest.MonkeyPatch, xdg: str | None) -> None:
+    import platformdirs
+
+    from imagenet_versions._fetch import ENV_VAR, cache_dir
+
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    if xdg is None:
+        monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_CACHE_HOME", xdg)
+    assert cache_dir() == Path(platformdirs.user_cache_dir("imagenet_versions"))
