@@ -36,7 +36,6 @@ import io
 import os
 import re
 from collections.abc import Iterable, Iterator
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -283,7 +282,7 @@ def _unknown(wnid: object, size: int) -> UnknownSynsetError:
 
 def snapshot_path() -> Path:
     """Return the path of the shipped snapshot file."""
-    return Path(str(resources.files("imagenet_versions") / "data" / _SNAPSHOT))
+    return Path(str(_data.root() / _SNAPSHOT))
 
 
 @functools.cache
