@@ -46,8 +46,24 @@ def _key(k: object) -> str:
     raise _Unsupported
 
 
+def _null(_: object) -> str:
+    return "null"
+
+
+def _bool(b: bool) -> str:
+    return "true" if b else "false"
+
+
+#: The encoder of each plain scalar type, looked up by exact type: most of a large
+#: document is scalars in lists and dicts, and one look-up beats a chain of isinstance.
+_SCALARS: dict[type, Any] = {str: encode_basestring, int: int.__repr__, type(None): _null, bool: _bool, float: _float}
+
+
 def _encode(v: Any, out: list[str], nl: str) -> None:
-    if isinstance(v, str):
+    scalar = _SCALARS.get(type(v))
+    if scalar is not None:
+        out.append(scalar(v))
+    elif isinstance(v, str):
         out.append(encode_basestring(v))
     elif v is None or v is True or v is False:
         out.append(_CONSTANTS[v])
@@ -64,6 +80,7 @@ def _encode(v: Any, out: list[str], nl: str) -> None:
 
 
 _CONSTANTS = {None: "null", True: "true", False: "false"}
+_SEQUENCES = (list, tuple)
 
 
 def _encode_list(v: list[Any] | tuple[Any, ...], out: list[str], nl: str) -> None:
@@ -71,11 +88,30 @@ def _encode_list(v: list[Any] | tuple[Any, ...], out: list[str], nl: str) -> Non
         out.append("[]")
         return
     inner = nl + "  "
+    sep = "," + inner
+    try:  # a list of plain scalars (ids, indices): one join
+        parts = [_SCALARS[type(item)](item) for item in v]
+    except KeyError:
+        pass
+    else:
+        out.append("[" + inner + sep.join(parts) + nl + "]")
+        return
+    if all(type(item) in _SEQUENCES and item for item in v):
+        try:  # a list of non-empty lists of plain scalars (a label map's index pairs)
+            deeper = inner + "  "
+            sep2 = "," + deeper
+            scalars = _SCALARS
+            parts = ["[" + deeper + sep2.join([scalars[type(x)](x) for x in item]) + inner + "]" for item in v]
+        except KeyError:
+            pass
+        else:
+            out.append("[" + inner + sep.join(parts) + nl + "]")
+            return
     out.append("[" + inner)
     first = True
     for item in v:
         if not first:
-            out.append("," + inner)
+            out.append(sep)
         first = False
         _encode(item, out, inner)
     out.append(nl + "]")
@@ -86,14 +122,21 @@ def _encode_dict(v: dict[Any, Any], out: list[str], nl: str) -> None:
         out.append("{}")
         return
     inner = nl + "  "
+    sep = "," + inner
     out.append("{" + inner)
     first = True
+    scalars = _SCALARS
     for k, item in v.items():
+        key = (encode_basestring(k) if type(k) is str else _key(k)) + ": "
         if not first:
-            out.append("," + inner)
+            key = sep + key
         first = False
-        out.append(_key(k) + ": ")
-        _encode(item, out, inner)
+        scalar = scalars.get(type(item))
+        if scalar is not None:
+            out.append(key + scalar(item))
+        else:
+            out.append(key)
+            _encode(item, out, inner)
     out.append(nl + "}")
 
 

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import json
+import enum
 import math
 
 import pytest
 
 import imagenet_versions as iv
 from imagenet_versions import _json
+
+class _Index(enum.IntEnum):
+    ONE = 1
+
+
+class _Name(str):
+    pass
+
 
 CASES = [
     {},
@@ -27,6 +36,15 @@ CASES = [
     {3: "int key", 2.5: "float key", None: "none key", True: "bool key", False: "b", "é": '"\\\n\x00\u2028\udcff'},
     ["\t", "\x7f", "ü" * 1000, "slash / and \\ backslash"],
     {"nested": {"deeper": {"deepest": [[[["x"]]]]}}},
+    # the fast paths: lists and dicts of plain scalars, and scalar subclasses beside them
+    [[0, None], [1, 2], [3, "x"]],
+    [[0, None], [], (1, 2)],
+    [[0, [1]], [2, 3]],
+    [(1, _Index.ONE), ["a"]],
+    [1, "a", None, True, 2.5, -0.0, math.nan],
+    {"a": 1, "b": None, "c": "x", "d": 1.5, "e": True, "f": [], "g": {}},
+    [_Index.ONE, _Name("n01440764"), 2],
+    {"k": _Index.ONE, "n": _Name("x"), "s": "\u2028"},
 ]
 
 
