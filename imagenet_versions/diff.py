@@ -57,7 +57,11 @@ class Event:
         }
 
     def __str__(self) -> str:
-        return f"{self.effect} by {self.op} on {self.parent} -> {self.child}: {self.reason}"
+        return _event_text(self.effect, self.op, self.parent, self.child, self.reason)
+
+
+def _event_text(effect: str, op: str, parent: str, child: str, reason: str) -> str:
+    return f"{effect} by {op} on {parent} -> {child}: {reason}"
 
 
 @frozen
@@ -214,17 +218,15 @@ def _bool_array(values: list[bool]) -> Any:
 
 
 class _Step:
-    """One operation of an edge read parent -> child, with the categories before and after
-    it, and the events it caused, built as they are asked for."""
+    """One operation of an edge read parent -> child, with the categories before and after it."""
 
-    __slots__ = ("after", "before", "events", "kind", "op")
+    __slots__ = ("after", "before", "kind", "op")
 
     def __init__(self, kind: str, op: Operation | None, before: tuple[str, ...], after: tuple[str, ...]) -> None:
         self.kind = kind
         self.op = op  # None: the child's published list differs from what the operations produce
         self.before = before
         self.after = after
-        self.events: dict[str, Event] = {}  # built on demand
 
 
 def _edge_steps(cat: Catalog, d: Derivation) -> tuple[_Step, ...]:
@@ -264,13 +266,40 @@ def edge_events(cat: Catalog, derivations: Iterable[Derivation], wanted: Abstrac
     Each event names the operation of the edge that caused it, or ``published-list``
     where the child's published list differs from what the operations produce.
     """
+    memo: dict[tuple[str, str, int], dict[str, Event]] = cat._store("diff.events")
     out: dict[str, list[Event]] = {}
+    for d, i, kind, op, had, hits in _edge_changes(cat, derivations, wanted):
+        stage = memo.get((d.parent, d.child, i))
+        if stage is None:
+            stage = memo[(d.parent, d.child, i)] = {}
+        for w in hits:
+            ev = stage.get(w)
+            if ev is None:
+                ev = stage[w] = _event_of(d, kind, op, w, dropped=w in had)
+            out.setdefault(w, []).append(ev)
+    return out
+
+
+#: One stage of an edge that changes wanted classes: the edge, the stage's position
+#: on it, its kind and operation (``None`` for ``published-list``), the wanted classes
+#: before it, and those it drops or introduces.
+_Change = tuple[Derivation, int, str, "Operation | None", AbstractSet[str], AbstractSet[str]]
+
+
+def _edge_changes(cat: Catalog, derivations: Iterable[Derivation], wanted: AbstractSet[str]) -> Iterator[_Change]:
+    """The stages of these edges, in order, that drop or introduce a wanted class.
+
+    What :func:`edge_events` and the texts of :func:`label_map` are made from: a class's
+    events are the stages whose ``hits`` hold it, dropped where ``had`` holds it.
+    """
     wanted = wanted if isinstance(wanted, frozenset) else frozenset(wanted)
+    members: dict[str, frozenset[str]] = {}  # wanted & a version's categories, once per call
+    steps_known = cat._store("diff.steps")
     for d in derivations:
-        if not _has_relabel(d) and (d.parent, d.child) not in cat._store("diff.steps"):
-            _restricted_events(cat, d, wanted, out)
+        if not _has_relabel(d) and (d.parent, d.child) not in steps_known:
+            yield from _restricted_changes(cat, d, wanted, members)
             continue
-        for st in _edge_steps(cat, d):
+        for i, st in enumerate(_edge_steps(cat, d)):
             had: AbstractSet[str]
             if len(wanted) <= 2:  # scanning the lists beats building any set
                 had = {w for w in wanted if w in st.before}
@@ -278,12 +307,8 @@ def edge_events(cat: Catalog, derivations: Iterable[Derivation], wanted: Abstrac
             else:  # one pass over each list, no set of a whole list kept
                 had = wanted.intersection(st.before)
                 hits = had ^ wanted.intersection(st.after)
-            for w in hits:
-                ev = st.events.get(w)
-                if ev is None:
-                    ev = st.events[w] = _event(d, st, w, dropped=w in had)
-                out.setdefault(w, []).append(ev)
-    return out
+            if hits:
+                yield d, i, st.kind, st.op, had, hits
 
 
 def _has_relabel(d: Derivation) -> bool:
@@ -305,48 +330,73 @@ def _member_after(op: Operation, before: frozenset[str], wanted: frozenset[str])
     return wanted.intersection(op.apply(tuple(before)))  # an operation type this module does not know
 
 
-def _members_of(cat: Catalog, vid: str, wanted: frozenset[str]) -> frozenset[str]:
+def _members_of(cat: Catalog, vid: str, wanted: frozenset[str], memo: dict[str, frozenset[str]]) -> frozenset[str]:
     """``wanted`` & the version's categories: one pass over ``wanted`` where the version's
-    set is built already, or over the list (no set of it built) where it is not."""
-    known: dict[str, frozenset[str]] = cat._sets
-    found = known.get(vid)
-    return wanted.intersection(found if found is not None else cat.categories(vid))
+    set is built already, or over the list (no set of it built) where it is not; a
+    version on several edges is looked at once."""
+    found = memo.get(vid)
+    if found is None:
+        known = cat._sets.get(vid)
+        found = memo[vid] = wanted.intersection(known if known is not None else cat.categories(vid))
+    return found
 
 
-def _restricted_events(cat: Catalog, d: Derivation, wanted: frozenset[str], out: dict[str, list[Event]]) -> None:
-    """:func:`edge_events` of one edge without a relabel, following only the wanted classes:
+def _restricted_changes(
+    cat: Catalog, d: Derivation, wanted: frozenset[str], members: dict[str, frozenset[str]]
+) -> Iterator[_Change]:
+    """:func:`_edge_changes` of one edge without a relabel, following only the wanted classes:
     which step drops or brings each one needs their membership, not the whole lists."""
-    memo: dict[tuple[str, str, int, str], Event] = cat._store("diff.events")
-    state = before = _members_of(cat, d.parent, wanted)
+    state = before = _members_of(cat, d.parent, wanted, members)
     stages: list[tuple[str, Operation | None, frozenset[str]]] = []
     for op in d.ops:
         after = _member_after(op, state, wanted)
         stages.append((op.label, op, after))
         state = after
-    published = _members_of(cat, d.child, wanted)
+    published = _members_of(cat, d.child, wanted, members)
     if published != state:
         stages.append(("published-list", None, published))
     for i, (kind, step_op, after) in enumerate(stages):
-        for w in before ^ after:
-            key = (d.parent, d.child, i, w)
-            ev = memo.get(key)
-            if ev is None:
-                ev = memo[key] = _event_of(d, kind, step_op, w, dropped=w in before)
-            out.setdefault(w, []).append(ev)
+        hits = before ^ after
+        if hits:
+            yield d, i, kind, step_op, before, hits
         before = after
-
-
-def _event(d: Derivation, st: _Step, w: str, *, dropped: bool) -> Event:
-    return _event_of(d, st.kind, st.op, w, dropped=dropped)
 
 
 def _event_of(d: Derivation, kind: str, op: Operation | None, w: str, *, dropped: bool) -> Event:
     effect: Literal["dropped", "introduced"] = "dropped" if dropped else "introduced"
-    if op is not None:
-        reason = op.why(w)
-    else:
-        reason = d.known_mismatches.get(w) or "the published list differs from what the operations produce"
-    return Event(w, d.parent, d.child, kind, effect, reason)
+    return Event(w, d.parent, d.child, kind, effect, _reasons(d, op, (w,))[w])
+
+
+_MISMATCH = "the published list differs from what the operations produce"
+
+
+def _reasons(d: Derivation, op: Operation | None, wnids: Iterable[str]) -> dict[str, str]:
+    """Why each class changes at one stage of ``d`` (``op`` None: the published list)."""
+    if op is None:
+        return {w: d.known_mismatches.get(w) or _MISMATCH for w in wnids}
+    common = op.common_reason()
+    return dict.fromkeys(wnids, common) if common is not None else {w: op.why(w) for w in wnids}
+
+
+def first_event_groups(cat: Catalog, vd: VersionDiff, wnids: AbstractSet[str]) -> dict[str, list[str]]:
+    """The text of the first event of each of ``wnids`` that ``vd`` explains
+    (``str(vd.categories.explain(w)[0])``), each with the classes it explains: built stage
+    by stage, one text per reason, no :class:`Event` per class."""
+    path = tuple(st.derivation for st in vd.path) if vd.path else ()
+    explained = wnids & (set(vd.categories.removed) | set(vd.categories.added))
+    seen: set[str] = set()
+    out: dict[str, list[str]] = {}
+    for d, _i, kind, op, had, hits in _edge_changes(cat, path, explained):
+        new = set(hits).difference(seen)
+        seen |= new
+        for effect, part in (("dropped", new.intersection(had)), ("introduced", new.difference(had))):
+            common = None if op is None else op.common_reason()
+            if common is not None:
+                out.setdefault(_event_text(effect, kind, d.parent, d.child, common), []).extend(part)
+                continue
+            for w, reason in _reasons(d, op, part).items():
+                out.setdefault(_event_text(effect, kind, d.parent, d.child, reason), []).append(w)
+    return out
 
 
 class _Explanations(Mapping[str, tuple[Event, ...]]):
@@ -555,25 +605,24 @@ def _label_map(cat: Catalog, a: str, b: str, order_a: str | None, order_b: str |
 
     d = diff(a, b, catalog=cat)
     oa, ob = label_order(d.a, order_a, catalog=cat), label_order(d.b, order_b, catalog=cat)
-    index_b = {w: ob.offset + k for k, w in enumerate(ob.wnids)}
+    index_b = dict(zip(ob.wnids, range(ob.offset, ob.offset + len(ob.wnids))))
     targets: dict[str, list[str]] = {}
     for x, t in d.categories.relabelled:
         targets.setdefault(x, []).append(t)
+    js: list[int | None] = [index_b.get(w) for w in oa.wnids]
+    if targets:
+        for k, w in enumerate(oa.wnids):  # a class relabelled to one label of b maps to it
+            if js[k] is None and len(targets.get(w, ())) == 1:
+                js[k] = index_b[targets[w][0]]
     mapping: list[tuple[int, int | None]] = [(i, i if i < ob.offset else None) for i in range(oa.offset)]
-    unmapped: dict[str, str] = {}
-    hit: set[int] = set()
-    for k, w in enumerate(oa.wnids):
-        j: int | None = index_b.get(w)
-        if j is None and len(targets.get(w, ())) == 1:
-            j = index_b[targets[w][0]]
-        if j is None:
-            if w in targets:
-                unmapped[w] = f"maps to {len(targets[w])} classes of {d.b} (one-to-many relabel)"
-            else:
-                ev = d.categories.explain(w)
-                unmapped[w] = f"no counterpart in {d.b}" + (f": {ev[0]}" if ev else "")
-        else:
-            hit.add(j)
-        mapping.append((oa.offset + k, j))
+    mapping += zip(range(oa.offset, oa.offset + len(js)), js)
+    hit = set(js)
+    none = f"no counterpart in {d.b}"
+    unmapped = dict.fromkeys([w for w, j in zip(oa.wnids, js) if j is None], none)
+    for w in unmapped.keys() & targets.keys():
+        unmapped[w] = f"maps to {len(targets[w])} classes of {d.b} (one-to-many relabel)"
+    # the first event of each explanation, one text per stage and reason
+    for text, ws in first_event_groups(cat, d, unmapped.keys() - targets.keys()).items():
+        unmapped.update(dict.fromkeys(ws, f"{none}: {text}"))
     orphans = tuple(w for w in ob.wnids if index_b[w] not in hit)
     return LabelMap(d.a, d.b, tuple(mapping), unmapped, orphans, oa.name, ob.name, ob.num_outputs)

@@ -67,6 +67,13 @@ class Operation:
         """Explain why ``wnid`` leaves (or enters) the list through this operation."""
         return self.describe()
 
+    def common_reason(self) -> str | None:
+        """The :meth:`why` of every class, where it does not depend on the class; else ``None``.
+
+        Lets one text stand for many classes (a label map explains some 20,000 at one step).
+        """
+        return self.describe() if type(self).why is Operation.why else None
+
     def describe(self) -> str:
         """A one-line, human-readable description."""
         return self.note or self.kind
@@ -115,6 +122,9 @@ class Subset(Operation):
             if self.rule
             else (f"not among the {len(self.keep):,} classes kept")
         )
+
+    def common_reason(self) -> str | None:
+        return self.why("")  # the same reason for every class
 
     def describe(self) -> str:
         if self.level == "images":
@@ -218,6 +228,9 @@ class Extend(Operation):
 
     def why(self, wnid: str) -> str:
         return f"added: {self.note}" if self.note else "added"
+
+    def common_reason(self) -> str | None:
+        return self.why("")  # the same reason for every class
 
     def describe(self) -> str:
         return f"extend +{len(self.added):,} classes" + (f": {self.note}" if self.note else "")
