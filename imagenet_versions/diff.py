@@ -605,7 +605,7 @@ def _label_map(cat: Catalog, a: str, b: str, order_a: str | None, order_b: str |
 
     d = diff(a, b, catalog=cat)
     oa, ob = label_order(d.a, order_a, catalog=cat), label_order(d.b, order_b, catalog=cat)
-    index_b = dict(zip(ob.wnids, range(ob.offset, ob.offset + len(ob.wnids))))
+    index_b = dict(zip(ob.wnids, range(ob.offset, ob.offset + len(ob.wnids)), strict=True))
     targets: dict[str, list[str]] = {}
     for x, t in d.categories.relabelled:
         targets.setdefault(x, []).append(t)
@@ -615,10 +615,10 @@ def _label_map(cat: Catalog, a: str, b: str, order_a: str | None, order_b: str |
             if js[k] is None and len(targets.get(w, ())) == 1:
                 js[k] = index_b[targets[w][0]]
     mapping: list[tuple[int, int | None]] = [(i, i if i < ob.offset else None) for i in range(oa.offset)]
-    mapping += zip(range(oa.offset, oa.offset + len(js)), js)
+    mapping += zip(range(oa.offset, oa.offset + len(js)), js, strict=True)
     hit = set(js)
     none = f"no counterpart in {d.b}"
-    unmapped = dict.fromkeys([w for w, j in zip(oa.wnids, js) if j is None], none)
+    unmapped = dict.fromkeys([w for w, j in zip(oa.wnids, js, strict=True) if j is None], none)
     for w in unmapped.keys() & targets.keys():
         unmapped[w] = f"maps to {len(targets[w])} classes of {d.b} (one-to-many relabel)"
     # the first event of each explanation, one text per stage and reason

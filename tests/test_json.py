@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import enum
+import json
 import math
 
 import pytest
 
 import imagenet_versions as iv
 from imagenet_versions import _json
+
 
 class _Index(enum.IntEnum):
     ONE = 1
