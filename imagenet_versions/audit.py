@@ -208,21 +208,24 @@ def _name(cat: Catalog, wnid: str) -> str:
         return cat.name_of(wnid).split(",")[0]
 
 
-def _removals(cat: Catalog, wnids: set[str], universe: frozenset[str]) -> dict[str, list[Event]]:
-    """Every edge of the family that drops one of ``wnids`` (a subset of ``universe``).
+def _removals(cat: Catalog, wnids: set[str]) -> dict[str, tuple[Event, ...]]:
+    """Every edge of the family that drops one of ``wnids``.
 
-    Computed for the whole ``universe`` (every flagged class) once per catalog, so the
-    survivors of one version after another cost one pass over the family, not one each.
+    Kept per class (for the edges whose categories are known): the classes not seen
+    yet are computed together, in one pass over the family, so the survivors of one
+    version after another cost one such pass for each new set of classes, not one
+    per version.
     """
-    kept: dict[frozenset[str], dict[str, list[Event]]] = cat._store("audit.removals")
-    found = kept.get(universe)
-    if found is None:
-        edges = [e for e in cat.edges if cat.has_categories(e.parent) and cat.has_categories(e.child)]
-        events = edge_events(cat, edges, universe)
-        if len(kept) >= 8:
-            kept.pop(next(iter(kept)))
-        found = kept[universe] = {w: [e for e in evs if e.effect == "dropped"] for w, evs in events.items()}
-    return {w: found[w] for w in wnids if w in found}
+    usable = tuple(i for i, e in enumerate(cat.edges) if cat.has_categories(e.parent) and cat.has_categories(e.child))
+    # per set of edges with known categories: a list fetched on demand adds edges
+    per_edges: dict[tuple[int, ...], dict[str, tuple[Event, ...]]] = cat._store("audit.removals")
+    known = per_edges.setdefault(usable, {})
+    missing = wnids.difference(known)
+    if missing:
+        events = edge_events(cat, [cat.edges[i] for i in usable], missing)
+        for w in missing:
+            known[w] = tuple(e for e in events.get(w, ()) if e.effect == "dropped")
+    return {w: known[w] for w in wnids}
 
 
 def survivors(
@@ -297,9 +300,8 @@ def _survivors(
 ) -> SurvivorReport:
     members = _members(cat, vid)
     sets = _flagged_sets(flag_names, users, urls)
-    universe = frozenset().union(*sets.values())
-    hit = set(universe.intersection(members))
-    removals = _removals(cat, hit, universe)
+    hit = set().union(*sets.values()).intersection(members)
+    removals = _removals(cat, hit)
     out = []
     for w in filter(hit.__contains__, members):
         fl = tuple(f for f in flag_names if w in sets[f])
@@ -310,7 +312,7 @@ def _survivors(
                 fl,
                 MappingProxyType(_evidence(w, fl, users, urls)),
                 members[w],
-                tuple(removals.get(w, ())),
+                removals[w],
             )
         )
     return SurvivorReport(vid, flag_names, tuple(out), len(members))
