@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -157,6 +155,8 @@ def fetch(
         raise DownloadError(msg) from exc
     _clean_stale_parts(target.parent)
     cap = DEFAULT_MAX_BYTES if size is None else size
+    import tempfile  # here, not at import: asking whether a file is cached needs neither
+
     fd, tmp_name = tempfile.mkstemp(prefix=f"{target.name}.", suffix=_PART, dir=target.parent)
     tmp = Path(tmp_name)
     try:
@@ -342,5 +342,7 @@ def clear_cache() -> int:
     d = cache_dir()
     n = len(list_cache())
     if d.is_dir():
+        import shutil
+
         shutil.rmtree(d)
     return n
