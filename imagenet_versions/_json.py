@@ -96,16 +96,17 @@ def _encode_list(v: list[Any] | tuple[Any, ...], out: list[str], nl: str) -> Non
     else:
         out.append("[" + inner + sep.join(parts) + nl + "]")
         return
-    if all(type(item) in _SEQUENCES and item for item in v):
-        try:  # a list of non-empty lists of plain scalars (a label map's index pairs)
-            deeper = inner + "  "
-            sep2 = "," + deeper
-            scalars = _SCALARS
-            parts = ["[" + deeper + sep2.join([scalars[type(x)](x) for x in item]) + inner + "]" for item in v]
+    n = len(v[0]) if type(v[0]) in _SEQUENCES else 0
+    if n and all(type(item) in _SEQUENCES and len(item) == n for item in v):
+        try:  # non-empty lists of plain scalars, all as long (a label map's index pairs)
+            flat = [_SCALARS[type(x)](x) for item in v for x in item]
         except KeyError:
             pass
         else:
-            out.append("[" + inner + sep.join(parts) + nl + "]")
+            deeper = inner + "  "
+            between = inner + "]" + sep + "[" + deeper
+            rows = map(("," + deeper).join, zip(*[iter(flat)] * n, strict=True))
+            out.append("[" + inner + "[" + deeper + between.join(rows) + inner + "]" + nl + "]")
             return
     out.append("[" + inner)
     first = True
@@ -126,11 +127,22 @@ def _encode_dict(v: dict[Any, Any], out: list[str], nl: str) -> None:
     out.append("{" + inner)
     first = True
     scalars = _SCALARS
+    texts = _TEXTS
     for k, item in v.items():
-        key = (encode_basestring(k) if type(k) is str else _key(k)) + ": "
-        if not first:
-            key = sep + key
+        if type(k) is str:
+            key = texts.get(k)
+            if key is None:
+                key = texts[k] = encode_basestring(k)
+        else:
+            key = _key(k)
+        key = (sep + key + ": ") if not first else (key + ": ")
         first = False
+        if type(item) is str:  # a record's fields repeat (versions, operations, reasons)
+            text = texts.get(item)
+            if text is None:
+                text = texts[item] = encode_basestring(item)
+            out.append(key + text)
+            continue
         scalar = scalars.get(type(item))
         if scalar is not None:
             out.append(key + scalar(item))
@@ -140,6 +152,11 @@ def _encode_dict(v: dict[Any, Any], out: list[str], nl: str) -> None:
     out.append(nl + "}")
 
 
+#: Encoded keys and string values of dicts, for one :func:`dumps` call (emptied after
+#: it; a pure function's results, so calls in other threads may share them).
+_TEXTS: dict[str, str] = {}
+
+
 def dumps(doc: Any) -> str:
     """The text of ``json.dumps(doc, indent=2, ensure_ascii=False)``."""
     out: list[str] = []
@@ -147,4 +164,6 @@ def dumps(doc: Any) -> str:
         _encode(doc, out, "\n")
     except (_Unsupported, RecursionError):
         return json.dumps(doc, indent=2, ensure_ascii=False)
+    finally:
+        _TEXTS.clear()
     return "".join(out)
