@@ -1000,5 +1000,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout = real_stdout
 
 
+def run() -> None:
+    """The console entry point: :func:`main`, then exit with its status.
+
+    Output is flushed and ``atexit`` handlers run as on a normal exit; only the
+    interpreter's freeing of every object is skipped, which takes 10-20 ms after
+    the largest answers (a label map of 21,843 classes), once no other thread runs.
+    """
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # e.g. `| head`: nothing more can be written
+        pass
+    if "threading" in sys.modules and sys.modules["threading"].active_count() > 1:
+        sys.exit(code)  # let the interpreter join them
+    import atexit
+
+    atexit._run_exitfuncs()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -235,3 +235,27 @@ def test_console_bad_input_in_a_subprocess(argv: list[bytes]) -> None:
     assert r.stderr.count(b"\n") == 1 and b"Traceback" not in r.stderr
     assert r.stderr.startswith(b"imagenet-versions")
     assert r.stdout == b""
+
+
+def test_console_exit_flushes_the_whole_answer() -> None:
+    """``run()`` skips the interpreter's teardown: the answer must still be complete."""
+    import json
+
+    r = _subprocess(["label-map", "imagenet-22k-goog", "ilsvrc2012", "--json"])
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert len(doc["mapping"]) == 21_843 and r.stdout.endswith(b"}\n")
+
+
+def test_console_exit_into_a_closed_pipe_is_quiet() -> None:
+    """A reader that stops early (``| head``) gets no traceback and no error status."""
+    code = (
+        "import subprocess, sys\n"
+        "p = subprocess.Popen([sys.executable, '-m', 'imagenet_versions', 'label-map', 'imagenet-22k-goog',"
+        " 'ilsvrc2012', '--json'], stdout=subprocess.PIPE, stderr=subprocess.PIPE)\n"
+        "p.stdout.read(10); p.stdout.close()\n"
+        "err = p.stderr.read(); print(p.wait(), err.decode())\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    status, _, err = r.stdout.partition(" ")
+    assert status == "0" and "Traceback" not in err and err.strip() == ""
