@@ -383,13 +383,17 @@ def first_event_groups(cat: Catalog, vd: VersionDiff, wnids: AbstractSet[str]) -
     (``str(vd.categories.explain(w)[0])``), each with the classes it explains: built stage
     by stage, one text per reason, no :class:`Event` per class."""
     path = tuple(st.derivation for st in vd.path) if vd.path else ()
-    explained = wnids & (set(vd.categories.removed) | set(vd.categories.added))
+    expl = vd.categories.explanations
+    changed = expl.changed() if isinstance(expl, _Explanations) else frozenset(expl)
+    explained = wnids & changed if not wnids <= changed else wnids
     seen: set[str] = set()
     out: dict[str, list[str]] = {}
     for d, _i, kind, op, had, hits in _edge_changes(cat, path, explained):
-        new = set(hits).difference(seen)
-        seen |= new
-        for effect, part in (("dropped", new.intersection(had)), ("introduced", new.difference(had))):
+        new = hits - seen if seen else hits
+        seen.update(new)
+        dropped = new & had
+        introduced = new - dropped if len(dropped) < len(new) else frozenset()
+        for effect, part in (("dropped", dropped), ("introduced", introduced)):
             common = None if op is None else op.common_reason()
             if common is not None:
                 out.setdefault(_event_text(effect, kind, d.parent, d.child, common), []).extend(part)
@@ -427,13 +431,17 @@ class _Explanations(Mapping[str, tuple[Event, ...]]):
             self._all = {w: tuple(events[w]) for w in self._ordered if w in events}
         return self._all
 
+    def changed(self) -> frozenset[str]:
+        """The classes that may have an explanation: the diff's removed and added ones."""
+        if self._keys is None:
+            self._keys = frozenset(self._ordered)
+        return self._keys
+
     def __getitem__(self, wnid: str) -> tuple[Event, ...]:
         if self._all is None and isinstance(wnid, str) and self._lookups < 16:
             # a few single look-ups (explain(w)) need not explain every class
             self._lookups += 1
-            if self._keys is None:
-                self._keys = frozenset(self._ordered)
-            events = edge_events(self._cat, self._derivations, {wnid}) if wnid in self._keys else {}
+            events = edge_events(self._cat, self._derivations, {wnid}) if wnid in self.changed() else {}
             if wnid not in events:
                 raise KeyError(wnid)
             return tuple(events[wnid])
