@@ -152,7 +152,7 @@ def cmd_show(cat: Catalog, args: argparse.Namespace) -> int:
     v = cat.get(args.version)
     cats = cat.categories(v.id) if cat.has_categories(v.id) else None
     parents = [e.to_dict() for e in cat.parents(v.id)]
-    children = [e.child for e in cat.edges if e.parent == v.id]
+    children = [child for parent, child in cat._edge_ends() if parent == v.id]
     doc = {
         **v.to_dict(),
         "categories": list(cats) if cats is not None else None,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -174,6 +174,34 @@ class Derivation:
         return f"<Derivation {self.parent} -> {self.child}: {self.op}>"
 
 
+class _EdgeRecord:
+    """An edge of a catalog file, its ends checked, its operations not yet read."""
+
+    __slots__ = ("child", "parent", "record", "where")
+
+    def __init__(self, record: Mapping[str, Any], where: str) -> None:
+        self.parent: str = record["parent"]
+        self.child: str = record["child"]
+        self.record = record
+        self.where = where
+
+    @classmethod
+    def check(cls, rec: Mapping[str, Any], versions: Mapping[str, Version], where: str) -> _EdgeRecord:
+        try:
+            parent, child = rec["parent"], rec["child"]
+        except KeyError as exc:
+            msg = f"{where}: missing {exc.args[0]!r}"
+            raise CatalogError(msg) from None
+        for vid in (parent, child):
+            if not isinstance(vid, str) or vid not in versions:
+                msg = f"{where}: unknown version {vid!r}"
+                raise CatalogError(msg)
+        if not rec.get("ops"):
+            msg = f"{where}: an edge needs at least one operation"
+            raise CatalogError(msg)
+        return cls(rec, where)
+
+
 class Catalog:
     """The versions and derivations of the family, read from a TOML file.
 
@@ -184,7 +212,7 @@ class Catalog:
     def __init__(
         self,
         versions: Mapping[str, Version],
-        edges: tuple[Derivation, ...],
+        edges: Sequence[Derivation | _EdgeRecord],
         *,
         root: Path | Any,
         source: str = "<catalog>",
@@ -192,7 +220,10 @@ class Catalog:
         shipped: bool = False,
     ) -> None:
         self._versions = dict(versions)
-        self._edges = edges
+        # an edge's operations are read from their files when the edge is first asked for
+        self._edge_list: list[Derivation | _EdgeRecord] = list(edges)
+        self._ends: tuple[tuple[str, str], ...] = tuple((e.parent, e.child) for e in self._edge_list)
+        self._all_edges: tuple[Derivation, ...] | None = None
         self._root = root
         self._source = source
         # the shipped catalog reads its files through _data, which checks each
@@ -216,9 +247,9 @@ class Catalog:
                 self._alias_notes[normalize(name)] = note
         for vid in self._versions:  # an id always means itself, even if also an alias elsewhere
             self._alias[normalize(vid)] = {vid}
-        self._parents: dict[str, list[Derivation]] = {}
-        for e in edges:
-            self._parents.setdefault(e.child, []).append(e)
+        self._parent_edges: dict[str, list[int]] = {}
+        for i, (_parent, child) in enumerate(self._ends):
+            self._parent_edges.setdefault(child, []).append(i)
 
     # ---------------------------------------------------------------- construction
 
@@ -273,16 +304,16 @@ class Catalog:
                 raise CatalogError(msg)
             versions[v.id] = v
         notes = _alias_records(doc.get("alias", []), versions, source)
-        reader = cls(versions, (), root=root, source=source, shipped=shipped)
-        edges = []
-        for i, rec in enumerate(doc.get("edge", []), 1):
-            edges.append(reader._edge_from_record(rec, f"{source}: edge #{i}"))
-        cat = cls(versions, tuple(edges), root=root, source=source, alias_notes=notes, shipped=shipped)
-        cat._lines = reader._lines  # lists already read for the edges' operations
+        edges = [
+            _EdgeRecord.check(rec, versions, f"{source}: edge #{i}") for i, rec in enumerate(doc.get("edge", []), 1)
+        ]
+        cat = cls(versions, edges, root=root, source=source, alias_notes=notes, shipped=shipped)
         for e in edges:
-            if len(cat._parents[e.child]) > 1 and versions[e.child].category_status == "derived":
+            if len(cat._parent_edges[e.child]) > 1 and versions[e.child].category_status == "derived":
                 msg = f"{source}: derived version {e.child!r} has several parents; its categories are ambiguous"
                 raise CatalogError(msg)
+        if not shipped:  # a user's catalog reports a bad operation or list when it is read
+            _ = cat.edges
         return cat
 
     def with_versions(self, versions: tuple[Version, ...], edges: tuple[Derivation, ...], *, source: str) -> Catalog:
@@ -293,8 +324,9 @@ class Catalog:
                 msg = f"{source}: version {v.id!r} is already a catalog id or alias"
                 raise CatalogError(msg)
         merged = {**self._versions, **{v.id: v for v in versions}}
-        new = Catalog(merged, self._edges + edges, root=self._root, source=source)
+        new = Catalog(merged, [*self._edge_list, *edges], root=self._root, source=source, shipped=self._shipped)
         new._categories.update(self._categories)  # what is already read stays read
+        new._lines = self._lines
         return new
 
     # ---------------------------------------------------------------- lookup
@@ -305,15 +337,33 @@ class Catalog:
     def __len__(self) -> int:
         return len(self._versions)
 
+    def ids(self) -> tuple[str, ...]:
+        """The version ids, in catalog order (iterating gives the :class:`Version` records)."""
+        return tuple(self._versions)
+
     def __contains__(self, query: object) -> bool:
         return isinstance(query, str) and normalize(query) in self._alias
 
     def __repr__(self) -> str:
-        return f"<Catalog {self._source}: {len(self._versions)} versions, {len(self._edges)} derivations>"
+        return f"<Catalog {self._source}: {len(self._versions)} versions, {len(self._ends)} derivations>"
 
     @property
     def edges(self) -> tuple[Derivation, ...]:
-        return self._edges
+        """Every derivation, in catalog order."""
+        if self._all_edges is None:
+            self._all_edges = tuple(self._edge(i) for i in range(len(self._edge_list)))
+        return self._all_edges
+
+    def _edge(self, i: int) -> Derivation:
+        """Edge ``i`` (in catalog order), its operations read on first use."""
+        e = self._edge_list[i]
+        if isinstance(e, _EdgeRecord):
+            e = self._edge_list[i] = self._edge_from_record(e.record, e.where)
+        return e
+
+    def _edge_ends(self) -> tuple[tuple[str, str], ...]:
+        """``(parent, child)`` of every edge, in catalog order, without reading any operation."""
+        return self._ends
 
     def resolve(self, query: str) -> str:
         """Return the canonical id for an id or alias.
@@ -400,7 +450,7 @@ class Catalog:
 
     def parents(self, query: str) -> tuple[Derivation, ...]:
         """The derivations that produce a version (empty for roots)."""
-        return tuple(self._parents.get(self.resolve(query), ()))
+        return tuple(self._edge(i) for i in self._parent_edges.get(self.resolve(query), ()))
 
     def _count(self, vid: str) -> int | None:
         v = self._versions[vid]
@@ -511,8 +561,9 @@ class Catalog:
             return self._on_demand_categories(v.on_demand)
         elif v.category_status in ("published", "reconstructed"):
             cats = tuple(self._read_lines(f"categories/{vid}.txt", f"categories of {vid!r}"))
-        elif v.category_status == "derived" and self._parents.get(vid):
-            (edge,) = self._parents[vid]
+        elif v.category_status == "derived" and self._parent_edges.get(vid):
+            (i,) = self._parent_edges[vid]
+            edge = self._edge(i)
             parent = self._categories_or_none(edge.parent)
             cats = None if parent is None else apply_ops(edge.ops, parent)
             if self._on_demand_root(edge.parent):
@@ -528,10 +579,10 @@ class Catalog:
             v = self._versions[vid]
             if v.on_demand is not None and v.on_demand.what == "categories":
                 return True
-            parents = self._parents.get(vid)
+            parents = self._parent_edges.get(vid)
             if v.category_status != "derived" or not parents:
                 return False
-            vid = parents[0].parent
+            vid = self._ends[parents[0]][0]
 
     def _on_demand_categories(self, od: OnDemand) -> tuple[str, ...] | None:
         from imagenet_versions import ondemand
@@ -601,19 +652,8 @@ class Catalog:
     # ---------------------------------------------------------------- edges
 
     def _edge_from_record(self, rec: Mapping[str, Any], where: str) -> Derivation:
-        try:
-            parent, child = rec["parent"], rec["child"]
-        except KeyError as exc:
-            msg = f"{where}: missing {exc.args[0]!r}"
-            raise CatalogError(msg) from None
-        for vid in (parent, child):
-            if vid not in self._versions:
-                msg = f"{where}: unknown version {vid!r}"
-                raise CatalogError(msg)
+        parent, child = rec["parent"], rec["child"]  # checked by _EdgeRecord.check
         ops = tuple(self._op_from_record(o, child, f"{where} ({parent} -> {child})") for o in rec.get("ops", []))
-        if not ops:
-            msg = f"{where}: an edge needs at least one operation"
-            raise CatalogError(msg)
         known = {m["wnid"]: m.get("note", "") for m in rec.get("known_mismatches", [])}
         return Derivation(parent, child, ops, rec.get("split"), rec.get("evidence", ""), known)
 

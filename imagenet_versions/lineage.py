@@ -129,56 +129,62 @@ def _plain_graph(catalog: Catalog) -> nx.DiGraph:
 
 @frozen
 class _Family:
-    """Parent and child edges of every version, in catalog order: what the queries
-    that only walk parents need, without networkx."""
+    """Parent and child edges of every version, in catalog order, as edge positions: what
+    the queries that only walk parents need, without networkx and without reading any
+    edge's operations (:meth:`Catalog._edge` reads those of the edges a path takes)."""
 
     order: tuple[str, ...]
-    up: Mapping[str, tuple[Derivation, ...]]
-    down: Mapping[str, tuple[Derivation, ...]]
+    ends: tuple[tuple[str, str], ...]  # (parent, child) of each edge
+    up: Mapping[str, tuple[int, ...]]
+    down: Mapping[str, tuple[int, ...]]
 
     def ancestors(self, vid: str) -> set[str]:
         seen: set[str] = set()
         stack = [vid]
         while stack:
-            for e in self.up.get(stack.pop(), ()):
-                if e.parent not in seen:
-                    seen.add(e.parent)
-                    stack.append(e.parent)
+            for i in self.up.get(stack.pop(), ()):
+                parent = self.ends[i][0]
+                if parent not in seen:
+                    seen.add(parent)
+                    stack.append(parent)
         return seen
 
     def descendants(self, vid: str) -> set[str]:
         seen: set[str] = set()
         stack = [vid]
         while stack:
-            for e in self.down.get(stack.pop(), ()):
-                if e.child not in seen:
-                    seen.add(e.child)
-                    stack.append(e.child)
+            for i in self.down.get(stack.pop(), ()):
+                child = self.ends[i][1]
+                if child not in seen:
+                    seen.add(child)
+                    stack.append(child)
         return seen
 
-    def chain(self, top: str, vid: str) -> list[Derivation] | None:
+    def chain(self, top: str, vid: str) -> list[int] | None:
         """The edges from ``top`` down to ``vid`` when that path is the only one (every
         version on the way has one parent edge); None when it is not."""
-        out: list[Derivation] = []
+        out: list[int] = []
         while vid != top:
             ups = self.up.get(vid, ())
             if len(ups) != 1:
                 return None
             out.append(ups[0])
-            vid = ups[0].parent
+            vid = self.ends[ups[0]][0]
         out.reverse()
         return out
 
 
 @functools.lru_cache(maxsize=8)
 def _family(catalog: Catalog) -> _Family:
-    up: dict[str, list[Derivation]] = {}
-    down: dict[str, list[Derivation]] = {}
-    for e in catalog.edges:
-        up.setdefault(e.child, []).append(e)
-        down.setdefault(e.parent, []).append(e)
+    ends = catalog._edge_ends()
+    up: dict[str, list[int]] = {}
+    down: dict[str, list[int]] = {}
+    for i, (parent, child) in enumerate(ends):
+        up.setdefault(child, []).append(i)
+        down.setdefault(parent, []).append(i)
     fam = _Family(
-        tuple(v.id for v in catalog),
+        catalog.ids(),
+        ends,
         {k: tuple(v) for k, v in up.items()},
         {k: tuple(v) for k, v in down.items()},
     )
@@ -198,10 +204,11 @@ def _generations(fam: _Family) -> dict[str, int]:
         nxt = []
         for v in generation:
             position[v] = len(position)
-            for e in fam.down.get(v, ()):
-                indegree[e.child] -= 1
-                if indegree[e.child] == 0:
-                    nxt.append(e.child)
+            for i in fam.down.get(v, ()):
+                child = fam.ends[i][1]
+                indegree[child] -= 1
+                if indegree[child] == 0:
+                    nxt.append(child)
         generation = nxt
     return position
 
@@ -238,7 +245,7 @@ def _lowest_common(cat: Catalog, a: str, b: str) -> str | None:
         return None
     node = next(v for v in fam.order if v in common)
     while True:
-        nxt = next((e.child for e in fam.down.get(node, ()) if e.child in common), None)
+        nxt = next((fam.ends[i][1] for i in fam.down.get(node, ()) if fam.ends[i][1] in common), None)
         if nxt is None:
             return node
         node = nxt
@@ -296,7 +303,8 @@ def _path(cat: Catalog, a: str, b: str) -> tuple[Step, ...]:
     up, down = fam.chain(c, a), fam.chain(c, b)
     if up is None or down is None:  # several parents on the way: networkx's shortest paths
         return _nx_path(cat, a, b, c)
-    return tuple([Step(e, "up") for e in reversed(up)] + [Step(e, "down") for e in down])
+    steps = [Step(cat._edge(i), "up") for i in reversed(up)] + [Step(cat._edge(i), "down") for i in down]
+    return tuple(steps)
 
 
 def _nx_path(cat: Catalog, a: str, b: str, c: str) -> tuple[Step, ...]:

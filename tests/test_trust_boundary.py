@@ -106,8 +106,12 @@ def test_dropped_operations_line_is_an_integrity_error(damaged) -> None:
     assert ops, "the catalog ships operation evidence"
     rel = ops[0].relative_to(DATA).as_posix()
     damaged(rel, _drop_line(3))
+    cat = catalog.Catalog.default()  # an edge's operations are read when it is first used
     with pytest.raises(IntegrityError, match=rf"{rel} is damaged"):
-        catalog.Catalog.default()
+        _ = cat.edges
+    version = rel.split("/")[1].split(".")[0]  # the edge's child: operations/<child>.<op>.tsv
+    with pytest.raises(IntegrityError, match=rf"{rel} is damaged"):
+        iv.diff("ilsvrc2012", version)
 
 
 def test_truncated_answer_table_is_an_integrity_error(damaged, capsys) -> None:
