@@ -71,7 +71,7 @@ def _members(cat: Catalog, vid: str) -> Mapping[str, str]:
 def _compute_members(cat: Catalog, vid: str) -> dict[str, str]:
     cats = cat.categories(vid)
     for edge in cat.parents(vid):
-        if not any(isinstance(op, Relabel) and op.level == "categories" for op in edge.ops):
+        if not _has_category_relabel(edge):
             continue
         members: dict[str, str] | None = None
         for st in edge_steps(cat, edge):  # the edge's operations, applied once per catalog
@@ -473,23 +473,38 @@ def _trace(wnid: str, cat: Catalog) -> Trace:
     return found
 
 
+def _member_label(cat: Catalog, vid: str, wnid: str) -> dict[str, str]:
+    """``{wnid: its label}`` where ``vid`` holds ``wnid``'s images, else ``{}``: one look-up
+    in the version's list, no member map of the version built (a relabelled version's is)."""
+    known = cat._store("audit.members").get(vid)
+    if known is None and not any(_has_category_relabel(e) for e in cat.parents(vid)):
+        found = cat._sets.get(vid)
+        return {wnid: wnid} if wnid in (found if found is not None else cat.categories(vid)) else {}
+    m = known if known is not None else _members(cat, vid)
+    return {wnid: m[wnid]} if wnid in m else {}
+
+
+def _has_category_relabel(e: Derivation) -> bool:
+    return any(isinstance(op, Relabel) and op.level == "categories" for op in e.ops)
+
+
 def _compute_trace(wnid: str, cat: Catalog) -> Trace:
     present, absent, unknown = [], [], []
     relabelled: dict[str, str] = {}
     members: dict[str, Mapping[str, str]] = {}
-    for v in cat:
+    for vid in cat.ids():
         try:
-            m = _members(cat, v.id)
+            m = _member_label(cat, vid, wnid)
         except CategoriesUnknownError:
-            unknown.append(v.id)
+            unknown.append(vid)
             continue
-        members[v.id] = m
+        members[vid] = m
         if wnid in m and m[wnid] == wnid:
-            present.append(v.id)
+            present.append(vid)
         elif wnid in m:
-            relabelled[v.id] = m[wnid]
+            relabelled[vid] = m[wnid]
         else:
-            absent.append(v.id)
+            absent.append(vid)
     events: list[TraceEvent] = []
     drops = edge_events(cat, [e for e in cat.edges if e.parent in members and e.child in members], {wnid})
     by_edge = {(e.parent, e.child): e for e in drops.get(wnid, [])}
