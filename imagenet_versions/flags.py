@@ -354,8 +354,10 @@ def check_source_urls(urls: Mapping[str, str] | None) -> dict[str, str]:
         DownloadError: a URL is empty or not http(s).
     """
     out: dict[str, str] = {}
+    if not urls:
+        return out
     on_demand = [s.name for s in _SOURCES if s.on_demand]
-    for name, url in (urls or {}).items():
+    for name, url in urls.items():
         if name not in on_demand:
             kind = "a shipped flag source, never downloaded" if name in FLAGS.values() else "unknown flag source"
             msg = f"{kind}: {_shown(name)!r}; sources fetched on demand: {', '.join(on_demand)}"
@@ -465,7 +467,12 @@ def flag_facts(wnid: str) -> tuple[str, tuple[str, ...]] | None:
     """``(first lemma, person path)`` of a wnid that a shipped source flags, computed at
     build time (``data/answers/flagged.blocks``); None for other wnids. The path is
     empty outside the person subtree."""
-    row = _facts().row(wnid) if isinstance(wnid, str) else None
+    return _flag_facts(wnid) if isinstance(wnid, str) else None
+
+
+@functools.lru_cache(maxsize=65_536)  # bounded: callers may pass any string
+def _flag_facts(wnid: str) -> tuple[str, tuple[str, ...]] | None:
+    row = _facts().row(wnid)
     if row is None:
         return None
     _w, name, path = row.split("\t")
