@@ -59,9 +59,11 @@ class BlockTable:
             key, off, length = line.split("\t")
             self._firsts.append(key)
             self._spans.append((int(off), int(length)))
-        self._blocks: dict[int, dict[str, str]] = {}
+        self._blocks: dict[int, str] = {}
 
-    def _block(self, i: int) -> dict[str, str]:
+    def _block(self, i: int) -> str:
+        """Block ``i``'s text, each row preceded by a newline (so ``"\\n" + key + "\\t"``
+        finds a row), decompressed once."""
         found = self._blocks.get(i)
         if found is None:
             off, length = self._spans[i]
@@ -71,16 +73,21 @@ class BlockTable:
             except (zlib.error, UnicodeDecodeError) as exc:
                 msg = f"{self._where}: damaged block {i}: {exc}"
                 raise DataFileError(msg) from exc
-            found = {row[: row.index("\t")]: row for row in text.split("\n")[:-1]}
-            self._blocks[i] = found
+            found = self._blocks[i] = "\n" + text
         return found
 
     def row(self, key: str) -> str | None:
         """The row whose key is ``key``, or None."""
         i = bisect.bisect_right(self._firsts, key) - 1
-        return None if i < 0 else self._block(i).get(key)
+        if i < 0 or "\n" in key or "\t" in key:
+            return None
+        text = self._block(i)
+        at = text.find("\n" + key + "\t")
+        if at < 0:
+            return None
+        return text[at + 1 : text.index("\n", at + 1)]
 
     def __iter__(self) -> Iterator[str]:
         """Every row, in key order."""
         for i in range(len(self._firsts)):
-            yield from self._block(i).values()
+            yield from self._block(i)[1:-1].split("\n")

@@ -107,6 +107,8 @@ def test_block_table_round_trip_and_misses() -> None:
     table = _blocks.BlockTable(_blocks.encode(rows, rows_per_block=64), "test")
     assert table.row("k0000") == rows[0] and table.row("k0999") == rows[-1] and table.row("k0500") == rows[500]
     assert table.row("a") is None and table.row("k1000") is None and table.row("") is None
+    # a key is the whole first column: no prefix, no row text, no line breaks
+    assert table.row("k000") is None and table.row("k0001\tvalue 1") is None and table.row("k0001\nk0002") is None
     assert list(table) == rows
 
 
