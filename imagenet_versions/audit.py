@@ -211,18 +211,27 @@ def _name(cat: Catalog, wnid: str) -> str:
 def _removals(cat: Catalog, wnids: set[str]) -> dict[str, tuple[Event, ...]]:
     """Every edge of the family that drops one of ``wnids``.
 
-    Kept per class (for the edges whose categories are known): the classes not seen
-    yet are computed together, in one pass over the family, so the survivors of one
-    version after another cost one such pass for each new set of classes, not one
-    per version.
+    Kept per class, for as long as the same on-demand lists are cached (they decide
+    which versions' categories are known): the classes not seen yet are computed
+    together, in one pass over the edges whose parent holds one of them (only such an
+    edge, or one that extends its parent, can drop a class).
     """
-    usable = tuple(i for i, e in enumerate(cat.edges) if cat.has_categories(e.parent) and cat.has_categories(e.child))
-    # per set of edges with known categories: a list fetched on demand adds edges
-    per_edges: dict[tuple[int, ...], dict[str, tuple[Event, ...]]] = cat._store("audit.removals")
-    known = per_edges.setdefault(usable, {})
+    per_state: dict[tuple[str, ...], dict[str, tuple[Event, ...]]] = cat._store("audit.removals")
+    known = per_state.setdefault(cat._known_on_demand(), {})
     missing = wnids.difference(known)
     if missing:
-        events = edge_events(cat, [cat.edges[i] for i in usable], missing)
+        edges = []
+        holds: dict[str, bool] = {}  # parent -> holds one of the missing classes
+        for i, (parent, child) in enumerate(cat._edge_ends()):
+            if not cat.has_categories(parent):
+                continue
+            if parent not in holds:
+                holds[parent] = not missing.isdisjoint(cat.categories(parent))
+            if not holds[parent] and not cat._edge_may_introduce(i):
+                continue
+            if cat.has_categories(child):
+                edges.append(cat._edge(i))
+        events = edge_events(cat, edges, missing)
         for w in missing:
             known[w] = tuple(e for e in events.get(w, ()) if e.effect == "dropped")
     return {w: known[w] for w in wnids}

@@ -361,6 +361,23 @@ class Catalog:
             e = self._edge_list[i] = self._edge_from_record(e.record, e.where)
         return e
 
+    def _edge_may_introduce(self, i: int) -> bool:
+        """Whether edge ``i`` has an operation that brings classes its parent lacks (an
+        ``extend``), read from its record where the edge is not built yet."""
+        e = self._edge_list[i]
+        if isinstance(e, _EdgeRecord):
+            return any(isinstance(o, Mapping) and o.get("kind") == "extend" for o in e.record.get("ops", ()))
+        return any(o.kind == "extend" for o in e.ops)
+
+    def _known_on_demand(self) -> tuple[str, ...]:
+        """The versions whose categories come from an on-demand list that is cached now:
+        all that can change which categories a catalog knows."""
+        return tuple(
+            vid
+            for vid, v in self._versions.items()
+            if v.on_demand is not None and v.on_demand.what == "categories" and self.has_categories(vid)
+        )
+
     def _edge_ends(self) -> tuple[tuple[str, str], ...]:
         """``(parent, child)`` of every edge, in catalog order, without reading any operation."""
         return self._ends

@@ -364,7 +364,8 @@ def _restricted_changes(
 
 def _event_of(d: Derivation, kind: str, op: Operation | None, w: str, *, dropped: bool) -> Event:
     effect: Literal["dropped", "introduced"] = "dropped" if dropped else "introduced"
-    return Event(w, d.parent, d.child, kind, effect, _reasons(d, op, (w,))[w])
+    reason = op.why(w) if op is not None else (d.known_mismatches.get(w) or _MISMATCH)
+    return Event(w, d.parent, d.child, kind, effect, reason)
 
 
 _MISMATCH = "the published list differs from what the operations produce"
