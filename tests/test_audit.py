@@ -169,3 +169,25 @@ def test_cli_unknown_flag_is_one_line(capsys: pytest.CaptureFixture[str]) -> Non
     assert main(["survivors", "in1k", "--flag", "nope"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("imagenet-versions: error: unknown flag: 'nope'; known flags:") and err.count("\n") == 1
+
+
+def test_removals_include_an_edge_that_brings_and_drops_a_class(tmp_path: Path) -> None:
+    """survivors() follows only edges whose parent holds a flagged class, and edges that
+    extend their parent: a class brought in and dropped on one edge is still reported."""
+    (tmp_path / "categories").mkdir()
+    (tmp_path / "categories" / "root.txt").write_text("n01440764\nn01443537\n")
+    (tmp_path / "categories" / "other.txt").write_text("n02084071\n")
+    (tmp_path / "catalog.toml").write_text(
+        '[[version]]\nid = "root"\nname = "Root"\ncategories = "published"\n'
+        '[[version]]\nid = "other"\nname = "Other"\ncategories = "published"\n'
+        '[[version]]\nid = "child"\nname = "Child"\ncategories = "derived"\n'
+        '[[edge]]\nparent = "root"\nchild = "child"\nops = [{kind = "extend", added = ["n02084071"]},'
+        ' {kind = "filter", removed = {n02084071 = "reviewed and dropped"}, rule = "review"}]\n'
+    )
+    (tmp_path / "mine.tsv").write_text("wnid\tflag\nn02084071\tto-review\n")
+    cat = iv.Catalog.from_toml(tmp_path / "catalog.toml")
+    mine = iv.load_user_flags(tmp_path / "mine.tsv")
+    (s,) = iv.survivors("other", ["to-review"], user=mine, catalog=cat).survivors
+    assert [(e.parent, e.child, e.op, e.reason) for e in s.removed_elsewhere] == [
+        ("root", "child", "filter", "reviewed and dropped")
+    ]
