@@ -12,7 +12,9 @@ result as JSON). Cases cover every category-level command on every version (``li
 ``show``, ``survivors``, ``flags``), representative pairs for ``diff`` and ``label-map``
 (every lineage edge in both directions, plus cross-family pairs and bad ids), a set of
 wnids and lemmas for ``trace`` and ``subtree``, and the Python queries underneath
-(flag sets, flags per wnid, WordNet facts, member classes, lineage sets).
+(flag sets, flags per wnid, WordNet facts, member classes, lineage sets), and the
+commands that start from a model (``identify`` of every version's label list and class
+count, ``checkpoint`` of every row, ``cite`` of every version).
 
 Stored per case (``tests/data/golden/*.jsonl.gz``, one JSON object per line):
 ``key``, ``sha256`` and length (``chars``) of the exact raw output, and ``text``: its first
@@ -256,9 +258,36 @@ def wordnet_cases() -> Iterator[tuple[str, str, Callable[[], str]]]:
         yield "wordnet", f"lookup({lemma})", lambda q=lemma: _py(lambda: [s.wnid for s in wordnet.lookup(q)])
 
 
+def model_cases() -> Iterator[tuple[str, str, Callable[[], str]]]:
+    """(file, key, producer) for identify, checkpoint and cite (the commands that start
+    from a model): every version's default label list and class count, every checkpoint
+    row, every version's citation."""
+    import imagenet_versions as iv
+    from imagenet_versions.orders import label_order
+
+    cat = iv.Catalog.default()
+    counts = sorted({n for v in cat if (n := v.num_categories) is not None} | {0, 1, 1001, 21843, 99999})
+    for n in counts:
+        yield "models", f"identify --count {n} --json", lambda n=n: _cli(["identify", "--count", str(n), "--json"])
+    for v in cat:
+        if cat.has_categories(v.id):
+            wnids = list(label_order(v.id).wnids)
+            yield "models", f"identify(labels of {v.id})", lambda w=wnids: _py(lambda: iv.identify(w).to_dict())
+    names = list(iv.checkpoints())
+    for name in names:
+        yield "models", f"checkpoint {name} --json", lambda n=name: _cli(["checkpoint", n, "--json"])
+    yield "models", "checkpoint --list --all --json", lambda: _cli(["checkpoint", "--list", "--all", "--json"])
+    yield "models", "checkpoint no-such-model --json", lambda: _cli(["checkpoint", "no-such-model", "--json"])
+    for v in cat:
+        for fmt in ("text", "bibtex", "cff"):
+            yield "models", f"cite {v.id} --format {fmt}", lambda v=v.id, f=fmt: _cli(["cite", v, "--format", f])
+        yield "models", f"cite {v.id} --json", lambda v=v.id: _cli(["cite", v, "--json"])
+
+
 def all_cases() -> Iterator[tuple[str, str, Callable[[], str]]]:
     yield from cli_cases()
     yield from py_cases()
+    yield from model_cases()
 
 
 # ------------------------------------------------------------------ redaction
