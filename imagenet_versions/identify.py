@@ -409,8 +409,13 @@ def _vset(cat: Catalog, vid: str) -> frozenset[str]:
 
 def _origin(cat: Catalog, vid: str) -> bool:
     """True where no parent has the same class set: the version that defines its label space."""
-    mine = set(cat.categories(vid))
-    return all(not (cat.has_categories(e.parent) and set(cat.categories(e.parent)) == mine) for e in cat.parents(vid))
+    mine = cat.categories(vid)
+    for e in cat.parents(vid):
+        if cat.has_categories(e.parent):
+            theirs = cat.categories(e.parent)
+            if len(theirs) == len(mine) and _as_set(theirs) == _as_set(mine):  # sizes first: sets rarely needed
+                return False
+    return True
 
 
 def _resolve_names(inp: LabelInput, vset: frozenset[str], order: LabelOrder) -> tuple[list[str], bool]:
