@@ -60,6 +60,8 @@ class BlockTable:
             self._firsts.append(key)
             self._spans.append((int(off), int(length)))
         self._blocks: dict[int, str] = {}
+        self._rows: dict[int, dict[str, str]] = {}
+        self._finds: dict[int, int] = {}
 
     def _block(self, i: int) -> str:
         """Block ``i``'s text, each row preceded by a newline (so ``"\\n" + key + "\\t"``
@@ -77,11 +79,22 @@ class BlockTable:
         return found
 
     def row(self, key: str) -> str | None:
-        """The row whose key is ``key``, or None."""
+        """The row whose key is ``key``, or None.
+
+        The first few look-ups in a block search its text; a block looked up more often
+        (a walk down WordNet) is split into a dict of its rows once.
+        """
         i = bisect.bisect_right(self._firsts, key) - 1
         if i < 0 or "\n" in key or "\t" in key:
             return None
+        rows = self._rows.get(i)
+        if rows is not None:
+            return rows.get(key)
         text = self._block(i)
+        n = self._finds[i] = self._finds.get(i, 0) + 1
+        if n > _FINDS_PER_BLOCK:
+            rows = self._rows[i] = {row[: row.index("\t")]: row for row in text[1:-1].split("\n")}
+            return rows.get(key)
         at = text.find("\n" + key + "\t")
         if at < 0:
             return None
@@ -91,3 +104,7 @@ class BlockTable:
         """Every row, in key order."""
         for i in range(len(self._firsts)):
             yield from self._block(i)[1:-1].split("\n")
+
+
+#: Look-ups in one block answered by searching its text before its rows are split into a dict.
+_FINDS_PER_BLOCK = 4

@@ -110,6 +110,9 @@ def test_block_table_round_trip_and_misses() -> None:
     # a key is the whole first column: no prefix, no row text, no line breaks
     assert table.row("k000") is None and table.row("k0001\tvalue 1") is None and table.row("k0001\nk0002") is None
     assert list(table) == rows
+    # every row, so each block is searched a few times and then split into a dict
+    assert [table.row(r.split("\t")[0]) for r in rows] == rows
+    assert table.row("k000") is None and table.row("k0001\tvalue 1") is None and table.row("k0500x") is None
 
 
 def test_block_table_rejects_unsorted_or_repeated_keys() -> None:
