@@ -383,6 +383,12 @@ def _safety() -> dict[str, tuple[str, float | None]]:
     # read_text checks the file against its provenance record: a truncated table is an
     # IntegrityError, never a smaller count
     rows = _data.read_text(_SAFETY_FILE).split("\n")
+    try:  # one pass; the line-by-line loop below only to name a malformed line
+        return {
+            w: (label, float(score) if score else None) for w, label, score in (r.split("\t") for r in rows[1:] if r)
+        }
+    except ValueError:
+        pass
     out: dict[str, tuple[str, float | None]] = {}
     for n, line in enumerate(rows[1:], start=2):
         if not line:

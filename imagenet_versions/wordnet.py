@@ -313,15 +313,17 @@ def _table(name: str) -> _blocks.BlockTable:
 
 
 @functools.cache
-def _sets() -> dict[str, frozenset[str]]:
-    """The build-time sets of ``data/answers/sets.tsv``: derogatory, informal, person, person+instances."""
-    out: dict[str, frozenset[str]] = {}
+def _set_lines() -> dict[str, str]:
+    """The lines of ``data/answers/sets.tsv`` by set name (derogatory, informal, person,
+    person+instances), each split into a set only when asked for."""
+    out: dict[str, str] = {}
     for line in _data.read_text("answers/sets.tsv").splitlines():
         name, _, ids = line.partition("\t")
-        out[name] = frozenset(ids.split(";")) if ids else frozenset()
+        out[name] = ids
     return out
 
 
+@functools.cache
 def answer_set(name: str) -> frozenset[str]:
     """A set computed at build time over the whole snapshot (see ``tools/build_answers.py``).
 
@@ -331,11 +333,12 @@ def answer_set(name: str) -> frozenset[str]:
     Raises:
         UnknownFlagError: no such set; the message names the known ones.
     """
-    sets = _sets()
-    if name not in sets:
-        msg = f"no build-time set named {name!r}; known: {', '.join(sets)}"
+    lines = _set_lines()
+    if name not in lines:
+        msg = f"no build-time set named {name!r}; known: {', '.join(lines)}"
         raise UnknownFlagError(msg)
-    return sets[name]
+    ids = lines[name]
+    return frozenset(ids.split(";")) if ids else frozenset()
 
 
 @functools.lru_cache(maxsize=65_536)  # bounded: callers may pass any string
