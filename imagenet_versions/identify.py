@@ -28,8 +28,10 @@ from __future__ import annotations
 
 import difflib
 import functools
+import itertools
 import json
 import re
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -446,10 +448,8 @@ def _candidate(cat: Catalog, inp: LabelInput, order: LabelOrder, vset: frozenset
     common = len(sset & vset)
     if common == 0:
         return None
-    union = len(sset | vset) + unresolved
+    union = len(sset) + len(vset) - common + unresolved
     jaccard = common / union
-    missing = tuple(w for w in order.wnids if w not in sset) if len(vset) > common else ()
-    extra = tuple(w for w in seq if w not in vset) if len(sset) > common else ()
     if unresolved == 0 and sset == vset:
         match: Match = ("offset" if inp.offset else "exact") if positional else "same-set-other-order"
     elif unresolved == 0 and sset <= vset:
@@ -460,6 +460,8 @@ def _candidate(cat: Catalog, inp: LabelInput, order: LabelOrder, vset: frozenset
         match = "overlap"
     else:
         return None
+    missing = tuple(itertools.filterfalse(sset.__contains__, order.wnids)) if len(vset) > common else ()
+    extra = tuple(itertools.filterfalse(vset.__contains__, seq)) if len(sset) > common else ()
     prefix = match == "subset" and tuple(seq) == order.wnids[: len(seq)]
     known = _known_gaps(cat)
     gaps = tuple(f"{w} {'absent from' if w in extra else 'missing in the input, present in'} {order.version}: "
@@ -516,6 +518,20 @@ def identify(labels: object, *, limit: int = 10, catalog: Catalog | None = None)
     """
     cat = catalog_or_default(catalog)
     inp = _normalise(labels, cat)
+    # the same question again (per catalog, while the same on-demand lists are cached)
+    answers: OrderedDict[Any, Identification] = cat._store("identify.answers").setdefault("lru", OrderedDict())
+    key = (inp, limit, cat._known_on_demand())
+    known = answers.get(key)
+    if known is not None:
+        answers.move_to_end(key)
+        return known
+    answers[key] = found_answer = _identify(cat, inp, limit)
+    if len(answers) > 16:
+        answers.popitem(last=False)
+    return found_answer
+
+
+def _identify(cat: Catalog, inp: LabelInput, limit: int) -> Identification:
     found: list[Candidate] = []
     partial: list[Candidate] = []
     for v in cat:
