@@ -74,6 +74,14 @@ COMMANDS: tuple[tuple[str, list[str], str | None], ...] = (
     ),
     ("subtree n00007846 imagenet-winter21", ["subtree", "n00007846", "imagenet-winter21", "--json"], None),
     ("flags", ["flags", "--json"], None),
+    (
+        "identify <ILSVRC-2012 label list>",
+        ["identify", str(CATS / "ilsvrc2012.txt"), "--json"],
+        f"import pathlib; mine = open({str(CATS / 'ilsvrc2012.txt')!r}).read().split(); "
+        f"print([p.stem for p in sorted(pathlib.Path({str(CATS)!r}).glob('*.txt')) if p.read_text().split() == mine])",
+    ),
+    ("checkpoint resnet50.a1_in1k", ["checkpoint", "resnet50.a1_in1k", "--json"], None),
+    ("cite ilsvrc2012", ["cite", "ilsvrc2012", "--json"], None),
 )
 
 #: (label, setup, first query): timed in a fresh process after import
@@ -85,6 +93,9 @@ QUERIES = (
     ("iv.subtree(n00007846, winter21)", "iv.subtree('n00007846', 'imagenet-winter21')"),
     ("iv.categories(ilsvrc2012)", "iv.categories('ilsvrc2012')"),
     ("iv.flagged('offensive')", "iv.flagged('offensive')"),
+    ("iv.identify(<ILSVRC-2012 label list>)", f"iv.identify(open({str(CATS / 'ilsvrc2012.txt')!r}).read().split())"),
+    ("iv.checkpoint('resnet50.a1_in1k')", "iv.checkpoint('resnet50.a1_in1k')"),
+    ("iv.cite('ilsvrc2012')", "iv.cite('ilsvrc2012')"),
 )
 
 INSIDE = """
@@ -200,6 +211,15 @@ def import_breakdown(repeat: int) -> dict[str, float]:
     return {k: statistics.median(r[k] for r in runs) / 1e6 for k in runs[0]}
 
 
+def site_packages() -> list[str]:
+    """The folders the package's dependencies are imported from."""
+    import site
+    import sysconfig
+
+    found = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"], *site.getsitepackages()}
+    return sorted(p for p in found if Path(p).is_dir())
+
+
 def ms(t: float) -> str:
     return f"{t * 1000:.0f} ms" if t >= 0.01 else f"{t * 1000:.1f} ms"
 
@@ -219,8 +239,11 @@ def main() -> None:
         base_env = {**os.environ, "PYTHONPATH": args.baseline}
         subprocess.run([sys.executable, "-m", "compileall", "-q", args.baseline], check=True)
     py = sys.executable
-    # bytecode compiled first, as an installed package is
+    # bytecode compiled first, as an installed package and its dependencies are (pip
+    # compiles at install; uv only with --compile-bytecode, and PYTHONDONTWRITEBYTECODE
+    # stops Python caching it later: then attrs alone is compiled again in every process)
     subprocess.run([py, "-m", "compileall", "-q", str(DATA.parent)], check=True)
+    subprocess.run([py, "-m", "compileall", "-q", "-j", "0", *site_packages()], check=True)
     load_before = os.getloadavg()
     base, base_rss = median_run([py, "-c", "pass"], args.repeat)
 
