@@ -174,6 +174,11 @@ class Derivation:
         return f"<Derivation {self.parent} -> {self.child}: {self.op}>"
 
 
+def _mismatches(rec: Mapping[str, Any]) -> dict[str, str]:
+    """An edge record's documented mismatches: wnid -> note."""
+    return {m["wnid"]: m.get("note", "") for m in rec.get("known_mismatches", [])}
+
+
 class _EdgeRecord:
     """An edge of a catalog file, its ends checked, its operations not yet read."""
 
@@ -368,6 +373,12 @@ class Catalog:
         if isinstance(e, _EdgeRecord):
             return any(isinstance(o, Mapping) and o.get("kind") == "extend" for o in e.record.get("ops", ()))
         return any(o.kind == "extend" for o in e.ops)
+
+    def _edge_mismatches(self, i: int) -> Mapping[str, str]:
+        """Edge ``i``'s documented mismatches (wnid -> note), read from its record where the
+        edge is not built yet (they need none of its operations' files)."""
+        e = self._edge_list[i]
+        return _mismatches(e.record) if isinstance(e, _EdgeRecord) else e.known_mismatches
 
     def _known_on_demand(self) -> tuple[str, ...]:
         """The versions whose categories come from an on-demand list that is cached now:
@@ -671,7 +682,7 @@ class Catalog:
     def _edge_from_record(self, rec: Mapping[str, Any], where: str) -> Derivation:
         parent, child = rec["parent"], rec["child"]  # checked by _EdgeRecord.check
         ops = tuple(self._op_from_record(o, child, f"{where} ({parent} -> {child})") for o in rec.get("ops", []))
-        known = {m["wnid"]: m.get("note", "") for m in rec.get("known_mismatches", [])}
+        known = _mismatches(rec)
         return Derivation(parent, child, ops, rec.get("split"), rec.get("evidence", ""), known)
 
     def _op_from_record(self, rec: Mapping[str, Any], child: str, where: str) -> Operation:

@@ -387,8 +387,8 @@ def _read_bytes(path: str | Path, shown: str, stdin: Any) -> tuple[bytes, str]:
 def _known_gaps(cat: Catalog) -> dict[str, str]:
     """wnid -> note, from the documented mismatches of the catalog's edges (teddy bear and fall11, ...)."""
     out: dict[str, str] = {}
-    for e in cat.edges:
-        for w, note in e.known_mismatches.items():
+    for i in range(len(cat._edge_ends())):
+        for w, note in cat._edge_mismatches(i).items():
             out.setdefault(w, note)
     return out
 
