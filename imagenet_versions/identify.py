@@ -547,6 +547,8 @@ def _identify(cat: Catalog, inp: LabelInput, limit: int) -> Identification:
 def _version_candidates(cat: Catalog, inp: LabelInput, vid: str) -> tuple[list[Candidate], list[Candidate]]:
     """(sure, partial) candidates of one version: exact, offset, other-order or count-only;
     and its best subset/superset/overlap candidate."""
+    if inp.kind == "wnids" and _vset(cat, vid).isdisjoint(inp.wnids):  # before any label order is built
+        return [], []
     orders = label_orders(vid, catalog=cat)
     if inp.kind == "count":
         sure = [
@@ -556,8 +558,6 @@ def _version_candidates(cat: Catalog, inp: LabelInput, vid: str) -> tuple[list[C
         ]
         return sure, []
     vset = _vset(cat, vid)
-    if inp.kind == "wnids" and vset.isdisjoint(inp.wnids):
-        return [], []
     cands = [c for o in orders if not o.offset for c in [_candidate(cat, inp, o, vset)] if c is not None]
     exact = [c for c in cands if c.match in ("exact", "offset")]
     if exact:
