@@ -217,7 +217,7 @@ class Catalog:
     def __init__(
         self,
         versions: Mapping[str, Version],
-        edges: Sequence[Derivation | _EdgeRecord],
+        edges: Sequence[Derivation],
         *,
         root: Path | Any,
         source: str = "<catalog>",
@@ -225,10 +225,7 @@ class Catalog:
         shipped: bool = False,
     ) -> None:
         self._versions = dict(versions)
-        # an edge's operations are read from their files when the edge is first asked for
-        self._edge_list: list[Derivation | _EdgeRecord] = list(edges)
-        self._ends: tuple[tuple[str, str], ...] = tuple((e.parent, e.child) for e in self._edge_list)
-        self._all_edges: tuple[Derivation, ...] | None = None
+        self._set_edges(list(edges))
         self._root = root
         self._source = source
         # the shipped catalog reads its files through _data, which checks each
@@ -252,6 +249,13 @@ class Catalog:
                 self._alias_notes[normalize(name)] = note
         for vid in self._versions:  # an id always means itself, even if also an alias elsewhere
             self._alias[normalize(vid)] = {vid}
+
+    def _set_edges(self, edges: list[Derivation | _EdgeRecord]) -> None:
+        """The catalog's edges: built ones, or records whose operations are read from
+        their files when the edge is first asked for (:meth:`_edge`)."""
+        self._edge_list = edges
+        self._ends: tuple[tuple[str, str], ...] = tuple((e.parent, e.child) for e in edges)
+        self._all_edges: tuple[Derivation, ...] | None = None
         self._parent_edges: dict[str, list[int]] = {}
         for i, (_parent, child) in enumerate(self._ends):
             self._parent_edges.setdefault(child, []).append(i)
@@ -312,7 +316,8 @@ class Catalog:
         edges = [
             _EdgeRecord.check(rec, versions, f"{source}: edge #{i}") for i, rec in enumerate(doc.get("edge", []), 1)
         ]
-        cat = cls(versions, edges, root=root, source=source, alias_notes=notes, shipped=shipped)
+        cat = cls(versions, (), root=root, source=source, alias_notes=notes, shipped=shipped)
+        cat._set_edges(list(edges))
         for e in edges:
             if len(cat._parent_edges[e.child]) > 1 and versions[e.child].category_status == "derived":
                 msg = f"{source}: derived version {e.child!r} has several parents; its categories are ambiguous"
@@ -329,7 +334,8 @@ class Catalog:
                 msg = f"{source}: version {v.id!r} is already a catalog id or alias"
                 raise CatalogError(msg)
         merged = {**self._versions, **{v.id: v for v in versions}}
-        new = Catalog(merged, [*self._edge_list, *edges], root=self._root, source=source, shipped=self._shipped)
+        new = Catalog(merged, (), root=self._root, source=source, shipped=self._shipped)
+        new._set_edges([*self._edge_list, *edges])
         new._categories.update(self._categories)  # what is already read stays read
         new._lines = self._lines
         return new
