@@ -128,13 +128,16 @@ def _encode_dict(v: dict[Any, Any], out: list[str], nl: str) -> None:
     first = True
     scalars = _SCALARS
     texts = _TEXTS
+    record = len(v) <= _RECORD  # a record's keys repeat across a document; a big dict's ids do not
     for k, item in v.items():
-        if type(k) is str:
+        if type(k) is not str:
+            key = _key(k)
+        elif not record:
+            key = encode_basestring(k)
+        else:
             key = texts.get(k)
             if key is None:
                 key = texts[k] = encode_basestring(k)
-        else:
-            key = _key(k)
         key = (sep + key + ": ") if not first else (key + ": ")
         first = False
         if type(item) is str:  # a record's fields repeat (versions, operations, reasons)
@@ -151,6 +154,9 @@ def _encode_dict(v: dict[Any, Any], out: list[str], nl: str) -> None:
             _encode(item, out, inner)
     out.append(nl + "}")
 
+
+#: Dicts up to this size are records, whose keys are worth remembering encoded.
+_RECORD = 64
 
 #: Encoded keys and string values of dicts, for one :func:`dumps` call (emptied after
 #: it; a pure function's results, so calls in other threads may share them).

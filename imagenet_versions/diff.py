@@ -268,21 +268,22 @@ def edge_events(cat: Catalog, derivations: Iterable[Derivation], wanted: Abstrac
     """
     memo: dict[tuple[str, str, int], dict[str, Event]] = cat._store("diff.events")
     out: dict[str, list[Event]] = {}
-    for d, i, kind, op, had, hits in _edge_changes(cat, derivations, wanted):
+    for d, i, kind, op, dropped, introduced in _edge_changes(cat, derivations, wanted):
         stage = memo.get((d.parent, d.child, i))
         if stage is None:
             stage = memo[(d.parent, d.child, i)] = {}
-        for w in hits:
-            ev = stage.get(w)
-            if ev is None:
-                ev = stage[w] = _event_of(d, kind, op, w, dropped=w in had)
-            out.setdefault(w, []).append(ev)
+        for was_dropped, ws in ((True, dropped), (False, introduced)):
+            for w in ws:
+                ev = stage.get(w)
+                if ev is None:
+                    ev = stage[w] = _event_of(d, kind, op, w, dropped=was_dropped)
+                out.setdefault(w, []).append(ev)
     return out
 
 
 #: One stage of an edge that changes wanted classes: the edge, the stage's position
-#: on it, its kind and operation (``None`` for ``published-list``), the wanted classes
-#: before it, and those it drops or introduces.
+#: on it, its kind and operation (``None`` for ``published-list``), and the wanted
+#: classes it drops and those it introduces.
 _Change = tuple[Derivation, int, str, "Operation | None", AbstractSet[str], AbstractSet[str]]
 
 
@@ -290,7 +291,7 @@ def _edge_changes(cat: Catalog, derivations: Iterable[Derivation], wanted: Abstr
     """The stages of these edges, in order, that drop or introduce a wanted class.
 
     What :func:`edge_events` and the texts of :func:`label_map` are made from: a class's
-    events are the stages whose ``hits`` hold it, dropped where ``had`` holds it.
+    events are the stages that drop or introduce it, in order.
     """
     wanted = wanted if isinstance(wanted, frozenset) else frozenset(wanted)
     members: dict[str, frozenset[str]] = {}  # wanted & a version's categories, once per call
@@ -301,14 +302,15 @@ def _edge_changes(cat: Catalog, derivations: Iterable[Derivation], wanted: Abstr
             continue
         for i, st in enumerate(_edge_steps(cat, d)):
             had: AbstractSet[str]
+            now: AbstractSet[str]
             if len(wanted) <= 2:  # scanning the lists beats building any set
                 had = {w for w in wanted if w in st.before}
-                hits: AbstractSet[str] = had ^ {w for w in wanted if w in st.after}
+                now = {w for w in wanted if w in st.after}
             else:  # one pass over each list, no set of a whole list kept
                 had = wanted.intersection(st.before)
-                hits = had ^ wanted.intersection(st.after)
-            if hits:
-                yield d, i, st.kind, st.op, had, hits
+                now = wanted.intersection(st.after)
+            if had != now:
+                yield d, i, st.kind, st.op, had - now, now - had
 
 
 def _has_relabel(d: Derivation) -> bool:
@@ -356,9 +358,8 @@ def _restricted_changes(
     if published != state:
         stages.append(("published-list", None, published))
     for i, (kind, step_op, after) in enumerate(stages):
-        hits = before ^ after
-        if hits:
-            yield d, i, kind, step_op, before, hits
+        if after is not before and after != before:
+            yield d, i, kind, step_op, before - after, after - before
         before = after
 
 
@@ -387,14 +388,17 @@ def first_event_groups(cat: Catalog, vd: VersionDiff, wnids: AbstractSet[str]) -
     expl = vd.categories.explanations
     changed = expl.changed() if isinstance(expl, _Explanations) else frozenset(expl)
     explained = wnids & changed if not wnids <= changed else wnids
-    seen: set[str] = set()
+    changes = list(_edge_changes(cat, path, explained))
+    seen: set[str] = set()  # explained already, by an earlier stage
     out: dict[str, list[str]] = {}
-    for d, _i, kind, op, had, hits in _edge_changes(cat, path, explained):
-        new = hits - seen if seen else hits
-        seen.update(new)
-        dropped = new & had
-        introduced = new - dropped if len(dropped) < len(new) else frozenset()
+    for k, (d, _i, kind, op, dropped, introduced) in enumerate(changes):
+        if seen:
+            dropped, introduced = dropped - seen, introduced - seen
+        if k + 1 < len(changes):
+            seen.update(dropped, introduced)
         for effect, part in (("dropped", dropped), ("introduced", introduced)):
+            if not part:
+                continue
             common = None if op is None else op.common_reason()
             if common is not None:
                 out.setdefault(_event_text(effect, kind, d.parent, d.child, common), []).extend(part)
