@@ -37,7 +37,6 @@ User flags come from a ``wnid<TAB>flag`` or ``wnid,flag`` file: :func:`load_user
 
 from __future__ import annotations
 
-import csv
 import functools
 import io
 import json
@@ -572,6 +571,8 @@ def _read_nsfw(path: str) -> dict[str, NsfwScore]:
 
 
 def _parse_nsfw(text: str, where: str) -> dict[str, NsfwScore]:
+    import csv  # only a user's CSV file needs it
+
     rows = list(csv.reader(io.StringIO(text)))
     expected = ["", "mean_nsfw_train", "mean_nsfw_val", "std_nsfw_train", "std_nsfw_val"]
     if not rows or rows[0] != expected:

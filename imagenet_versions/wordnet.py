@@ -31,7 +31,6 @@ The full corpus
 from __future__ import annotations
 
 import functools
-import gzip
 import io
 import os
 import re
@@ -298,6 +297,8 @@ def _snapshot() -> _Snapshot:
     # read_bytes checks the file against its provenance record first
     raw = _data.read_bytes(_SNAPSHOT)
     try:
+        import gzip  # the whole snapshot is read only by the full-table queries
+
         text = gzip.decompress(raw).decode("utf-8")
         return _Snapshot.from_lines(text.removesuffix("\n").split("\n"))
     except (OSError, EOFError, UnicodeDecodeError, ValueError) as exc:
