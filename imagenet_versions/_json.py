@@ -135,9 +135,8 @@ def _encode_dict(v: dict[Any, Any], out: list[str], nl: str) -> None:
         elif not record:
             key = encode_basestring(k)
         else:
-            key = texts.get(k)
-            if key is None:
-                key = texts[k] = encode_basestring(k)
+            known = texts.get(k)
+            key = known if known is not None else texts.setdefault(k, encode_basestring(k))
         key = (sep + key + ": ") if not first else (key + ": ")
         first = False
         if type(item) is str:  # a record's fields repeat (versions, operations, reasons)
