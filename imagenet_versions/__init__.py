@@ -8,16 +8,17 @@
 2674
 
 Importing this package reads nothing and imports neither nltk nor requests;
-the shipped catalog is read on first use, and the audit, flag, export, render and
-image modules are imported when one of their names is first used.
+the shipped catalog is read on first use, and the audit, flag, export, render,
+image, model and citation modules are imported when one of their names is first used.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 __version__ = "0.1.0.dev0"
 
 from imagenet_versions.catalog import Catalog, Derivation, Disagreement, Version, catalog_or_default
-from imagenet_versions.cite import Citation, cite
 from imagenet_versions.diff import CategoryDiff, Event, LabelMap, VersionDiff, diff, label_map
 from imagenet_versions.errors import (
     AmbiguousLemmaError,
@@ -40,7 +41,6 @@ from imagenet_versions.errors import (
     UnknownVersionError,
     WordNetUnavailableError,
 )
-from imagenet_versions.identify import Candidate, Checkpoint, Identification, checkpoint, checkpoints, identify
 from imagenet_versions.lineage import (
     Mismatch,
     Step,
@@ -76,6 +76,27 @@ from imagenet_versions.orders import (
     label_order,
     label_orders,
 )
+
+if TYPE_CHECKING:  # the names imported on first use (_LAZY below), for type checkers; a test keeps the two alike
+    from imagenet_versions.audit import (
+        Subtree,
+        Survivor,
+        SurvivorReport,
+        Trace,
+        TraceEvent,
+        member_classes,
+        subtree,
+        survivors,
+        trace,
+        trace_all,
+        unsafe_versions,
+    )
+    from imagenet_versions.citation import Citation, cite
+    from imagenet_versions.export import to_croissant, to_prov
+    from imagenet_versions.flags import DEFAULT_FLAGS, flag_sources, flagged, flags_for, load_user_flags
+    from imagenet_versions.images import UnknownImages
+    from imagenet_versions.models import Candidate, Checkpoint, Identification, checkpoint, checkpoints, identify
+    from imagenet_versions.render import to_dot, to_mermaid
 
 __all__ = [
     "DEFAULT_FLAGS",
@@ -217,10 +238,13 @@ def lineage() -> "networkx.DiGraph":  # type: ignore[name-defined]  # noqa: F821
 
 
 # Names imported on first use, so that `import imagenet_versions` stays light: image
-# manifests need numpy; the audit, flag, export, render and image modules are not
-# needed by most questions. (`diff` and `lineage` are imported above: their names are
-# also functions of this package, which importing the submodule later would replace.)
+# manifests need numpy; the audit, flag, export, render, image, model and citation
+# modules are not needed by most questions. (`diff` and `lineage` are imported above:
+# their names are also functions of this package, which importing the submodule later
+# would replace.)
 _LAZY: dict[str, str] = {
+    **dict.fromkeys(("Candidate", "Checkpoint", "Identification", "checkpoint", "checkpoints", "identify"), "models"),
+    **dict.fromkeys(("Citation", "cite"), "citation"),
     **dict.fromkeys(
         (
             "Subtree",
@@ -242,7 +266,9 @@ _LAZY: dict[str, str] = {
     "UnknownImages": "images",
     **dict.fromkeys(("to_dot", "to_mermaid"), "render"),
 }
-_SUBMODULES = frozenset({"audit", "export", "flags", "images", "manifests", "parquet", "render", "site", "wordnet"})
+_SUBMODULES = frozenset(
+    {"audit", "citation", "export", "flags", "images", "manifests", "models", "parquet", "render", "site", "wordnet"}
+)
 
 _MANIFEST_NAMES = frozenset(
     {

@@ -649,7 +649,7 @@ def cmd_site(cat: Catalog, args: argparse.Namespace) -> int:
 
 
 def cmd_identify(cat: Catalog, args: argparse.Namespace) -> int:
-    from imagenet_versions.identify import identify, read_labels
+    from imagenet_versions.models import identify, read_labels
 
     if args.file is None and args.count is None:
         sys.stderr.write(f"{PROG}: error: identify needs a label FILE (or -) or --count N (see --help)\n")
@@ -681,7 +681,7 @@ def cmd_identify(cat: Catalog, args: argparse.Namespace) -> int:
 
 
 def cmd_checkpoint(cat: Catalog, args: argparse.Namespace) -> int:
-    from imagenet_versions.identify import checkpoint, checkpoints
+    from imagenet_versions.models import checkpoint, checkpoints
 
     if args.list:
         table = list(checkpoints().values())
@@ -716,7 +716,7 @@ def cmd_checkpoint(cat: Catalog, args: argparse.Namespace) -> int:
 
 
 def cmd_cite(cat: Catalog, args: argparse.Namespace) -> int:
-    from imagenet_versions.cite import cite
+    from imagenet_versions.citation import cite
 
     c = cite(args.version, order=args.order, catalog=cat)
     if args.json:

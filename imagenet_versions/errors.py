@@ -208,7 +208,7 @@ class UnknownCheckpointError(Error, LookupError):
 
 
 class LabelListError(Error, ValueError):
-    """A label list given to :func:`~imagenet_versions.identify` is empty, too long,
+    """A label list given to :func:`~imagenet_versions.models.identify` is empty, too long,
     not text, or malformed; the message says which entry (and, for a file, which line)."""
 
     __module__ = "imagenet_versions"

@@ -21,3 +21,21 @@ def test_public_names_are_exported() -> None:
     for name in iv.__all__:
         assert hasattr(iv, name), name
     assert iv.Error.__module__ == "imagenet_versions"
+
+
+def test_lazy_names_are_declared_for_type_checkers() -> None:
+    """Every name ``imagenet_versions`` imports on first use (``_LAZY``) is imported under
+    ``TYPE_CHECKING`` from the same module, so type checkers see its real type."""
+    import ast
+    from pathlib import Path
+
+    import imagenet_versions as iv
+
+    tree = ast.parse(Path(iv.__file__).read_text(encoding="utf-8"))
+    declared: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+            for imp in node.body:
+                assert isinstance(imp, ast.ImportFrom) and imp.module
+                declared.update({a.name: imp.module.removeprefix("imagenet_versions.") for a in imp.names})
+    assert declared == iv._LAZY

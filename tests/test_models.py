@@ -16,7 +16,7 @@ import pytest
 
 import imagenet_versions as iv
 from imagenet_versions.__main__ import main
-from imagenet_versions.identify import MAX_FILE_BYTES, read_labels
+from imagenet_versions.models import MAX_FILE_BYTES, read_labels
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "imagenet_versions" / "data"

@@ -545,7 +545,7 @@ def test_embedded_croissant_validates_and_loads_its_classes_with_mlcroissant(sit
 
 def test_version_pages_use_label_orders_and_cite() -> None:
     """Label orders and the citation on a version page come from imagenet_versions.orders and .cite."""
-    from imagenet_versions.cite import cite
+    from imagenet_versions.citation import cite
     from imagenet_versions.site import _hooks
 
     v = iv.get("ilsvrc2012")

@@ -1,5 +1,5 @@
 """The site's view of label orders (:mod:`imagenet_versions.orders`) and citations
-(:mod:`imagenet_versions.cite`): plain dicts for the version pages."""
+(:mod:`imagenet_versions.citation`): plain dicts for the version pages."""
 
 from __future__ import annotations
 
@@ -26,11 +26,11 @@ def label_orders(cat: Catalog, v: Version) -> list[dict[str, Any]]:
 
 
 def citation(cat: Catalog, v: Version) -> dict[str, Any]:
-    """``{"bibtex", "sentence", "fingerprint"}`` from :func:`imagenet_versions.cite.cite`.
+    """``{"bibtex", "sentence", "fingerprint"}`` from :func:`imagenet_versions.citation.cite`.
 
     For a version whose categories are unknown, ``fingerprint`` is ``None``.
     """
-    from imagenet_versions.cite import cite
+    from imagenet_versions.citation import cite
 
     c = cite(v.id, catalog=cat)
     return {"bibtex": c.bibtex, "sentence": c.sentence, "fingerprint": c.fingerprint, "order": c.order}

@@ -59,7 +59,7 @@ def _citation(cat: Catalog, v: Version) -> str:
         f"<h2>Citation</h2>\n<p>{esc(v.citation or 'none recorded')}</p>\n{fp}"
         f'<p class="muted">For a methods section: {esc(c["sentence"])}</p>\n'
         f'<pre id="bibtex">{esc(c["bibtex"])}</pre>\n'
-        '<p class="muted">BibTeX: <code>imagenet_versions.cite</code> (this version and each ancestor on its path; '
+        '<p class="muted">BibTeX: <code>imagenet_versions.cite()</code> (this version and each ancestor on its path; '
         "the catalog holds citations as text, so entries are <code>@misc</code>).</p>"
     )
 
