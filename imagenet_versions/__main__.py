@@ -128,7 +128,7 @@ def cmd_list(cat: Catalog, args: argparse.Namespace) -> int:
     docs = []
     for v in cat:
         n = len(cat.categories(v.id)) if cat.has_categories(v.id) else None
-        parents = [e.parent for e in cat.parents(v.id)]
+        parents = list(cat._parent_ids(v.id))
         docs.append(
             {
                 "id": v.id,

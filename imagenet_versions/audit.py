@@ -70,6 +70,8 @@ def _members(cat: Catalog, vid: str) -> Mapping[str, str]:
 
 def _compute_members(cat: Catalog, vid: str) -> dict[str, str]:
     cats = cat.categories(vid)
+    if not cat._relabels_categories(vid):
+        return dict(zip(cats, cats, strict=True))
     for edge in cat.parents(vid):
         if not _has_category_relabel(edge):
             continue
@@ -486,7 +488,7 @@ def _member_label(cat: Catalog, vid: str, wnid: str) -> dict[str, str]:
     """``{wnid: its label}`` where ``vid`` holds ``wnid``'s images, else ``{}``: one look-up
     in the version's list, no member map of the version built (a relabelled version's is)."""
     known = cat._store("audit.members").get(vid)
-    if known is None and not any(_has_category_relabel(e) for e in cat.parents(vid)):
+    if known is None and not cat._relabels_categories(vid):
         found = cat._sets.get(vid)
         return {wnid: wnid} if wnid in (found if found is not None else cat.categories(vid)) else {}
     m = known if known is not None else _members(cat, vid)

@@ -234,6 +234,7 @@ class Catalog:
         self._categories: dict[str, tuple[str, ...] | None] = {}
         self._sets: dict[str, frozenset[str]] = {}
         self._lines: dict[str, tuple[str, ...]] = {}
+        self._tsv: dict[str, list[list[str]]] = {}
         self._stores: dict[str, dict[Any, Any]] = {}
         self._resolved: dict[str, str] = {}
         self._name_table: dict[str, str] | None = None
@@ -337,7 +338,7 @@ class Catalog:
         new = Catalog(merged, (), root=self._root, source=source, shipped=self._shipped)
         new._set_edges([*self._edge_list, *edges])
         new._categories.update(self._categories)  # what is already read stays read
-        new._lines = self._lines
+        new._lines, new._tsv = self._lines, self._tsv
         return new
 
     # ---------------------------------------------------------------- lookup
@@ -372,13 +373,32 @@ class Catalog:
             e = self._edge_list[i] = self._edge_from_record(e.record, e.where)
         return e
 
-    def _edge_may_introduce(self, i: int) -> bool:
-        """Whether edge ``i`` has an operation that brings classes its parent lacks (an
-        ``extend``), read from its record where the edge is not built yet."""
+    def _edge_op_kinds(self, i: int) -> tuple[tuple[str, str], ...]:
+        """``(kind, level)`` of each operation of edge ``i``, read from its record where the
+        edge is not built yet (no operation's files are read)."""
         e = self._edge_list[i]
-        if isinstance(e, _EdgeRecord):
-            return any(isinstance(o, Mapping) and o.get("kind") == "extend" for o in e.record.get("ops", ()))
-        return any(o.kind == "extend" for o in e.ops)
+        if not isinstance(e, _EdgeRecord):
+            return tuple((o.kind, o.level) for o in e.ops)
+        out = []
+        for o in e.record.get("ops", ()):
+            cls = OPERATION_TYPES.get(str(o.get("kind"))) if isinstance(o, Mapping) else None
+            if cls is None:  # a bad record: building the edge reports it
+                return tuple((op.kind, op.level) for op in self._edge(i).ops)
+            out.append((cls.kind, str(o.get("level", attrs.fields(cls).level.default))))
+        return tuple(out)
+
+    def _edge_may_introduce(self, i: int) -> bool:
+        """Whether edge ``i`` has an operation that brings classes its parent lacks (an ``extend``)."""
+        return any(kind == "extend" for kind, _level in self._edge_op_kinds(i))
+
+    def _relabels_categories(self, vid: str) -> bool:
+        """Whether an edge into ``vid`` relabels categories (BREEDS, ImageNet-9), without
+        building its edges."""
+        return any(("relabel", "categories") in self._edge_op_kinds(i) for i in self._parent_edges.get(vid, ()))
+
+    def _parent_ids(self, vid: str) -> tuple[str, ...]:
+        """The parents of a resolved id, from the edge ends (no edge built)."""
+        return tuple(self._ends[i][0] for i in self._parent_edges.get(vid, ()))
 
     def _edge_mismatches(self, i: int) -> Mapping[str, str]:
         """Edge ``i``'s documented mismatches (wnid -> note), read from its record where the
@@ -667,16 +687,24 @@ class Catalog:
         return out
 
     def _read_tsv(self, rel: str) -> list[list[str]]:
+        """The rows of an evidence table, each cut into its first two columns and the rest
+        (read once: a relabel's table gives both its ``keep`` list and its ``mapping``)."""
+        found = self._tsv.get(rel)
+        if found is None:
+            found = self._tsv[rel] = self._parse_tsv(rel)
+        return found
+
+    def _parse_tsv(self, rel: str) -> list[list[str]]:
         text = self._read_text(rel, "operation evidence")
         if self._shipped:  # its ids are checked by its sha256 instead: one pass, line by line only on a short row
-            rows = [line.split("\t") for line in text.split("\n")[1:] if line]
+            rows = [line.split("\t", 2) for line in text.split("\n")[1:] if line]
             if all(len(r) >= 2 for r in rows):
                 return rows
         rows = []
         for n, line in enumerate(text.split("\n")[1:], 2):
             if not line:
                 continue
-            cols = line.split("\t")
+            cols = line.split("\t", 2)
             if len(cols) < 2 or (not self._shipped and not _CATEGORY_RE.match(cols[0])):
                 msg = f"{rel}, line {n}: expected '<wnid>\\t<value>', got {line!r}"
                 raise CatalogError(msg)

@@ -412,9 +412,9 @@ def _vset(cat: Catalog, vid: str) -> frozenset[str]:
 def _origin(cat: Catalog, vid: str) -> bool:
     """True where no parent has the same class set: the version that defines its label space."""
     mine = cat.categories(vid)
-    for e in cat.parents(vid):
-        if cat.has_categories(e.parent):
-            theirs = cat.categories(e.parent)
+    for parent in cat._parent_ids(vid):
+        if cat.has_categories(parent):
+            theirs = cat.categories(parent)
             if len(theirs) == len(mine) and _as_set(theirs) == _as_set(mine):  # sizes first: sets rarely needed
                 return False
     return True

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -333,3 +334,24 @@ def test_readme_python_example_is_true() -> None:
                 continue
             assert value == expected, line
             break
+
+
+def test_edge_facts_from_records_equal_those_of_built_edges() -> None:
+    """What is read from an edge's record before the edge is built (its operations' kinds
+    and levels, documented mismatches, parents) is what the built edge says."""
+    lazy = Catalog.default()
+    built = Catalog._from_doc(  # a second catalog whose edges are all built
+        json.loads((Path(iv.__file__).parent / "data" / "catalog.json").read_text()),
+        lazy._root,
+        "built",
+        shipped=True,
+    )
+    edges = built.edges
+    for i, e in enumerate(edges):
+        assert lazy._edge_op_kinds(i) == tuple((o.kind, o.level) for o in e.ops), e
+        assert dict(lazy._edge_mismatches(i)) == dict(e.known_mismatches), e
+    for vid in lazy.ids():
+        assert lazy._parent_ids(vid) == tuple(e.parent for e in built.parents(vid))
+        relabels = any(o.kind == "relabel" and o.level == "categories" for e in built.parents(vid) for o in e.ops)
+        assert lazy._relabels_categories(vid) == relabels
+    assert any(lazy._relabels_categories(v) for v in lazy.ids())  # BREEDS, ImageNet-9
