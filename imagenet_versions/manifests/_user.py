@@ -24,8 +24,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -234,11 +232,15 @@ def remove_user_version(name: str) -> UserVersion:
     if folder.is_symlink():
         folder.unlink()
     else:
+        import shutil  # here: listing user versions, which every command does, needs neither
+
         shutil.rmtree(folder)
     return uv
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
+    import tempfile
+
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -343,6 +345,8 @@ def ingest_user_version(
         _store(folder, m, vid, split, os.path.abspath(path), report.layout)
     except OSError as exc:
         if fresh and folder.is_dir():
+            import shutil
+
             shutil.rmtree(folder, ignore_errors=True)
         msg = f"cannot store user version {name!r} in {str(folder)!r}: {exc.strerror or exc}"
         raise ManifestError(msg) from exc
