@@ -437,7 +437,11 @@ def _resolve_names(inp: LabelInput, vset: frozenset[str], order: LabelOrder) -> 
     return out, False
 
 
-def _candidate(cat: Catalog, inp: LabelInput, order: LabelOrder, vset: frozenset[str]) -> Candidate | None:
+def _candidate(
+    cat: Catalog, inp: LabelInput, order: LabelOrder, vset: frozenset[str], *, lists: bool = True
+) -> Candidate | None:
+    """The candidate ``order`` makes, or None; with ``lists`` False its missing and extra
+    classes (and so its gaps) are left empty: enough to choose among candidates."""
     if inp.kind == "names":
         seq, positional = _resolve_names(inp, vset, order)
         sset: frozenset[str] = frozenset(seq)
@@ -460,12 +464,16 @@ def _candidate(cat: Catalog, inp: LabelInput, order: LabelOrder, vset: frozenset
         match = "overlap"
     else:
         return None
+    prefix = match == "subset" and tuple(seq) == order.wnids[: len(seq)]
+    if not lists:
+        return Candidate(order.version, order.name, match, inp.offset, jaccard, (), (), prefix, (),
+                         order.num_outputs, order.status)  # fmt: skip
     missing = tuple(itertools.filterfalse(sset.__contains__, order.wnids)) if len(vset) > common else ()
     extra = tuple(itertools.filterfalse(vset.__contains__, seq)) if len(sset) > common else ()
-    prefix = match == "subset" and tuple(seq) == order.wnids[: len(seq)]
     known = _known_gaps(cat)
-    gaps = tuple(f"{w} {'absent from' if w in extra else 'missing in the input, present in'} {order.version}: "
-                 f"{known[w]}" for w in (*extra, *missing) if w in known)  # fmt: skip
+    gaps = tuple(f"{w} absent from {order.version}: {known[w]}" for w in filter(known.__contains__, extra)) + tuple(
+        f"{w} missing in the input, present in {order.version}: {known[w]}" for w in filter(known.__contains__, missing)
+    )
     return Candidate(
         order.version, order.name, match, inp.offset, jaccard, missing, extra, prefix, gaps,
         order.num_outputs, order.status,
@@ -558,13 +566,20 @@ def _version_candidates(cat: Catalog, inp: LabelInput, vid: str) -> tuple[list[C
         ]
         return sure, []
     vset = _vset(cat, vid)
-    cands = [c for o in orders if not o.offset for c in [_candidate(cat, inp, o, vset)] if c is not None]
+    by_name = {o.name: o for o in orders}
+
+    def full(c: Candidate) -> Candidate:  # the chosen candidate, with its missing and extra classes
+        found = _candidate(cat, inp, by_name[c.order], vset)
+        assert found is not None  # the same question that made ``c``
+        return found
+
+    # chosen on light candidates: the missing list of a superset is some 20,000 wnids
+    cands = [c for o in orders if not o.offset for c in [_candidate(cat, inp, o, vset, lists=False)] if c is not None]
     exact = [c for c in cands if c.match in ("exact", "offset")]
     if exact:
-        by_name = {o.name: o for o in orders}
         return [
             attrs.evolve(
-                c,
+                full(c),
                 order=_offset_order(cat, by_name[c.order], inp.offset) if inp.offset else c.order,
                 num_outputs=by_name[c.order].num_outputs - by_name[c.order].offset + inp.offset,
             )
@@ -572,9 +587,9 @@ def _version_candidates(cat: Catalog, inp: LabelInput, vid: str) -> tuple[list[C
         ], []
     other = [c for c in cands if c.match == "same-set-other-order"]
     if other:
-        return other[:1], []
+        return [full(other[0])], []
     prefixed = [c for c in cands if c.prefix]
-    return [], (prefixed or cands)[:1]
+    return [], [full(c) for c in (prefixed or cands)[:1]]
 
 
 def categories(version: str) -> tuple[str, ...]:
