@@ -16,6 +16,9 @@ from typing import Literal
 
 APP = "imagenet_versions"
 
+#: Overrides the user data folder (where user versions live).
+DATA_ENV_VAR = "IMAGENET_VERSIONS_DATA"
+
 _XDG = {"cache": ("XDG_CACHE_HOME", "~/.cache"), "data": ("XDG_DATA_HOME", "~/.local/share")}
 
 
@@ -29,3 +32,9 @@ def user_dir(kind: Literal["cache", "data"]) -> Path:
 
     found = platformdirs.user_cache_dir(APP) if kind == "cache" else platformdirs.user_data_dir(APP)
     return Path(found)
+
+
+def user_data_dir() -> Path:
+    """The user data folder: ``$IMAGENET_VERSIONS_DATA``, else :func:`user_dir` ``("data")``."""
+    env = os.environ.get(DATA_ENV_VAR)
+    return Path(env) if env else user_dir("data")

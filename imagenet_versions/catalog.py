@@ -861,6 +861,10 @@ def catalog_or_default(catalog: Catalog | None) -> Catalog:
     """
     if catalog is not None:
         return catalog
+    from imagenet_versions._dirs import user_data_dir
+
+    if not (user_data_dir() / "versions").is_dir():  # one stat: no user version is registered
+        return Catalog.default()
     from imagenet_versions.manifests._user import with_user_versions
 
     return with_user_versions(Catalog.default())

@@ -15,6 +15,21 @@ def test_import_is_light() -> None:
     assert json.loads(out) == []
 
 
+def test_a_category_question_imports_only_what_it_needs(tmp_path) -> None:
+    """Without user versions, a diff does not load the user-version, download or image
+    modules, nor the standard library's file-copying ones (CLI start-up cost)."""
+    code = (
+        "import sys, json, imagenet_versions as iv; "
+        "iv.diff('imagenet-fall11', 'imagenet-winter21'); "
+        "print(json.dumps(sorted(m for m in ('imagenet_versions.manifests._user', 'imagenet_versions._fetch', "
+        "'imagenet_versions.models', 'imagenet_versions.citation', 'platformdirs', 'importlib.resources', "
+        "'shutil', 'tempfile') if m in sys.modules)))"
+    )
+    env = {"IMAGENET_VERSIONS_DATA": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
+    assert json.loads(out) == []
+
+
 def test_public_names_are_exported() -> None:
     import imagenet_versions as iv
 

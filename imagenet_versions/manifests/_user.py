@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
 
+from imagenet_versions._dirs import DATA_ENV_VAR
 from imagenet_versions._types import NAME_RE, check_name, frozen_mapping, json_ready
 from imagenet_versions.catalog import Catalog, Derivation, Version, normalize
 from imagenet_versions.errors import DataFileError, InvalidNameError, ManifestError, UnknownVersionError
@@ -53,7 +54,7 @@ __all__ = [
     "with_user_versions",
 ]
 
-ENV_VAR = "IMAGENET_VERSIONS_DATA"
+ENV_VAR = DATA_ENV_VAR  # (imported from _dirs: the one place that names it)
 SCHEMA = "imagenet-versions/user-version@1"
 _RECORD = "version.json"
 
@@ -63,12 +64,9 @@ def data_dir() -> Path:
 
     ``$IMAGENET_VERSIONS_DATA`` wins; otherwise platformdirs' user data dir.
     """
-    env = os.environ.get(ENV_VAR)
-    if env:
-        return Path(env)
-    from imagenet_versions._dirs import user_dir
+    from imagenet_versions._dirs import user_data_dir
 
-    return user_dir("data")
+    return user_data_dir()
 
 
 def _versions_root() -> Path:
