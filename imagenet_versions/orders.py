@@ -30,8 +30,8 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Literal
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, Literal, TypeVar
 
 from attrs import field, frozen
 
@@ -215,14 +215,31 @@ def _build(
     )
 
 
+T = TypeVar("T")
+
+
+def _per_categories(cat: Catalog, name: str, vid: str, compute: Callable[[tuple[str, ...]], T]) -> T:
+    """``compute(categories)`` kept per catalog and version for as long as the version's
+    categories stay the same list (one fetched on demand may appear or change). The list
+    is compared by identity, then by value: hashing a 21,843-wnid tuple on every call
+    cost more than the answer."""
+    cats = cat.categories(vid)
+    store: dict[str, tuple[tuple[str, ...], Any]] = cat._store(name)
+    hit = store.get(vid)
+    if hit is not None and (hit[0] is cats or hit[0] == cats):
+        found: T = hit[1]
+        return found
+    value = compute(cats)
+    store[vid] = (cats, value)
+    return value
+
+
 def _built(cat: Catalog, vid: str) -> tuple[str, dict[str, LabelOrder]]:
     """(default name, every declared order that applies to this catalog's version)."""
-    return _built_for(cat, vid, cat.categories(vid))
+    return _per_categories(cat, "orders.built", vid, lambda cats: _build_all(cat, vid, cats))
 
 
-@functools.lru_cache(maxsize=256)
-def _built_for(cat: Catalog, vid: str, cats: tuple[str, ...]) -> tuple[str, dict[str, LabelOrder]]:
-    # keyed on the categories too: a list fetched on demand may appear or change
+def _build_all(cat: Catalog, vid: str, cats: tuple[str, ...]) -> tuple[str, dict[str, LabelOrder]]:
     default, specs = _declared(cat, vid)
     built: dict[str, LabelOrder] = {}
     # offsets last: they refer to another order
@@ -236,19 +253,15 @@ def _built_for(cat: Catalog, vid: str, cats: tuple[str, ...]) -> tuple[str, dict
 
 
 def _orders(cat: Catalog, vid: str) -> tuple[LabelOrder, ...]:
-    return _orders_for(cat, vid, cat.categories(vid))
+    return _per_categories(cat, "orders.distinct", vid, lambda _cats: _distinct(cat, vid))
 
 
-@functools.lru_cache(maxsize=256)
-def _orders_for(cat: Catalog, vid: str, cats: tuple[str, ...]) -> tuple[LabelOrder, ...]:
-    default, built = _built_for(cat, vid, cats)
+def _distinct(cat: Catalog, vid: str) -> tuple[LabelOrder, ...]:
+    default, built = _built(cat, vid)
     out: list[LabelOrder] = []
-    seen: set[tuple[tuple[str, ...], int]] = set()
     for n, o in built.items():
-        key = (o.wnids, o.offset)
-        if key in seen:
-            continue
-        seen.add(key)
+        if any(x.offset == o.offset and (x.wnids is o.wnids or x.wnids == o.wnids) for x in out):
+            continue  # the same sequence under another name
         out.append(LabelOrder(o.version, o.name, o.wnids, o.source, o.status, o.offset, o.background, n == default))
     return tuple(out)
 
