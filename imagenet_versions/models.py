@@ -393,12 +393,6 @@ def _known_gaps(cat: Catalog) -> dict[str, str]:
     return out
 
 
-@functools.lru_cache(maxsize=128)
-def _as_set(wnids: tuple[str, ...]) -> frozenset[str]:
-    """A version's categories as a set (keyed on the list: a list fetched on demand may change)."""
-    return frozenset(wnids)
-
-
 @functools.lru_cache(maxsize=2)
 def _input_set(wnids: tuple[str, ...]) -> frozenset[str]:
     """The input's wnids as a set, built once per identify call (not kept beyond the last two)."""
@@ -406,7 +400,16 @@ def _input_set(wnids: tuple[str, ...]) -> frozenset[str]:
 
 
 def _vset(cat: Catalog, vid: str) -> frozenset[str]:
-    return _as_set(cat.categories(vid))
+    """A version's categories as a set, kept per catalog while the version's list stays the
+    same (compared by identity, then value: a list fetched on demand may change)."""
+    cats = cat.categories(vid)
+    store: dict[str, tuple[tuple[str, ...], frozenset[str]]] = cat._store("models.sets")
+    hit = store.get(vid)
+    if hit is not None and (hit[0] is cats or hit[0] == cats):
+        return hit[1]
+    found = frozenset(cats)
+    store[vid] = (cats, found)
+    return found
 
 
 def _origin(cat: Catalog, vid: str) -> bool:
@@ -415,7 +418,7 @@ def _origin(cat: Catalog, vid: str) -> bool:
     for parent in cat._parent_ids(vid):
         if cat.has_categories(parent):
             theirs = cat.categories(parent)
-            if len(theirs) == len(mine) and _as_set(theirs) == _as_set(mine):  # sizes first: sets rarely needed
+            if len(theirs) == len(mine) and _vset(cat, parent) == _vset(cat, vid):  # sizes first: sets rarely needed
                 return False
     return True
 
