@@ -188,9 +188,14 @@ def _flagged_sets(
     return out
 
 
+_ON_DEMAND_FLAGS = frozenset({"ambiguous", "nsfw-audit"})
+
+
 def _evidence(wnid: str, wanted: Iterable[str], users: list[Any], urls: Mapping[str, str] | None) -> dict[str, Any]:
     wanted = set(wanted)
-    on_demand = bool(wanted & {"ambiguous", "nsfw-audit"})
+    if not users and not urls and wanted.isdisjoint(_ON_DEMAND_FLAGS):  # the shipped sources only
+        return {f: e for f, e in (_flags.shipped_flags(wnid) or {}).items() if f in wanted}
+    on_demand = not wanted.isdisjoint(_ON_DEMAND_FLAGS)
     try:
         ev = _flags.flags_for(wnid, on_demand=on_demand, user=users, urls=urls)
     except UnknownSynsetError:

@@ -84,6 +84,7 @@ __all__ = [
     "get_source",
     "load_user_flags",
     "nsfw_scores",
+    "shipped_flags",
     "shortest_person_path",
     "withheld_labels",
 ]
@@ -802,6 +803,13 @@ def _check_in_corpus(wnid: str, path: Path, n: int) -> None:
 
 
 # --- queries ---------------------------------------------------------------------
+
+
+def shipped_flags(wnid: str) -> Mapping[str, Evidence] | None:
+    """The flags the shipped sources put on a snapshot wnid, with their evidence (read-only,
+    computed once); ``None`` for a wnid outside the snapshot. :func:`flags_for` without
+    on-demand sources, user flags or the full corpus, without its checks and copies."""
+    return _shipped(wnid) if isinstance(wnid, str) else None
 
 
 @functools.lru_cache(maxsize=65_536)  # bounded: callers may pass any string
