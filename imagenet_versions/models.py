@@ -401,14 +401,19 @@ def _input_set(wnids: tuple[str, ...]) -> frozenset[str]:
 
 def _vset(cat: Catalog, vid: str) -> frozenset[str]:
     """A version's categories as a set, kept per catalog while the version's list stays the
-    same (compared by identity, then value: a list fetched on demand may change)."""
+    same (compared by identity, then value: a list fetched on demand may change). Versions
+    that hold the very same list (ILSVRC-2012 and the two dozen versions derived from it
+    without changing its classes) share one set."""
     cats = cat.categories(vid)
     store: dict[str, tuple[tuple[str, ...], frozenset[str]]] = cat._store("models.sets")
     hit = store.get(vid)
     if hit is not None and (hit[0] is cats or hit[0] == cats):
         return hit[1]
-    found = frozenset(cats)
-    store[vid] = (cats, found)
+    # by the list's identity; the entry keeps the list alive, so its id is not reused
+    shared: dict[int, tuple[tuple[str, ...], frozenset[str]]] = cat._store("models.sets-by-list")
+    same = shared.get(id(cats))
+    found = same[1] if same is not None and same[0] is cats else frozenset(cats)
+    store[vid] = shared[id(cats)] = (cats, found)
     return found
 
 
@@ -552,12 +557,23 @@ def _identify(cat: Catalog, inp: LabelInput, limit: int) -> Identification:
             partial += maybe
     found.sort(key=lambda c: _sort_key(cat, c))
     partial.sort(key=lambda c: _sort_key(cat, c))
-    return Identification(inp, tuple(found + partial[: max(0, limit)]))
+    # only the partial candidates kept get their missing and extra lists (the sort key
+    # does not read them): a superset's missing list is some 20,000 wnids
+    kept = [_full(cat, inp, c) for c in partial[: max(0, limit)]]
+    return Identification(inp, tuple(found + kept))
+
+
+def _full(cat: Catalog, inp: LabelInput, c: Candidate) -> Candidate:
+    """A light candidate (made with ``lists=False``) with its missing and extra classes."""
+    order = next(o for o in label_orders(c.version, catalog=cat) if o.name == c.order)
+    found = _candidate(cat, inp, order, _vset(cat, c.version))
+    assert found is not None  # the same question that made ``c``
+    return found
 
 
 def _version_candidates(cat: Catalog, inp: LabelInput, vid: str) -> tuple[list[Candidate], list[Candidate]]:
     """(sure, partial) candidates of one version: exact, offset, other-order or count-only;
-    and its best subset/superset/overlap candidate."""
+    and its best subset/superset/overlap candidate, light (see :func:`_full`)."""
     if inp.kind == "wnids" and _vset(cat, vid).isdisjoint(inp.wnids):  # before any label order is built
         return [], []
     orders = label_orders(vid, catalog=cat)
@@ -570,19 +586,13 @@ def _version_candidates(cat: Catalog, inp: LabelInput, vid: str) -> tuple[list[C
         return sure, []
     vset = _vset(cat, vid)
     by_name = {o.name: o for o in orders}
-
-    def full(c: Candidate) -> Candidate:  # the chosen candidate, with its missing and extra classes
-        found = _candidate(cat, inp, by_name[c.order], vset)
-        assert found is not None  # the same question that made ``c``
-        return found
-
     # chosen on light candidates: the missing list of a superset is some 20,000 wnids
     cands = [c for o in orders if not o.offset for c in [_candidate(cat, inp, o, vset, lists=False)] if c is not None]
     exact = [c for c in cands if c.match in ("exact", "offset")]
     if exact:
         return [
             attrs.evolve(
-                full(c),
+                _full(cat, inp, c),
                 order=_offset_order(cat, by_name[c.order], inp.offset) if inp.offset else c.order,
                 num_outputs=by_name[c.order].num_outputs - by_name[c.order].offset + inp.offset,
             )
@@ -590,9 +600,9 @@ def _version_candidates(cat: Catalog, inp: LabelInput, vid: str) -> tuple[list[C
         ], []
     other = [c for c in cands if c.match == "same-set-other-order"]
     if other:
-        return [full(other[0])], []
+        return [_full(cat, inp, other[0])], []
     prefixed = [c for c in cands if c.prefix]
-    return [], [full(c) for c in (prefixed or cands)[:1]]
+    return [], (prefixed or cands)[:1]
 
 
 def categories(version: str) -> tuple[str, ...]:
