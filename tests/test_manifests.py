@@ -17,7 +17,7 @@ import pytest
 from imagenet_versions import manifests as M
 from imagenet_versions._fetch import sha256_file
 from imagenet_versions.errors import IntegrityError, ManifestError
-from imagenet_versions.manifests import _registry
+from imagenet_versions.manifests import _registry, _text
 
 SHARED = Path(
     os.environ.get("IMAGENET_VERSIONS_SOURCES")
@@ -519,9 +519,42 @@ def test_tiny_imagenet_parser() -> None:
     assert "val_0.JPEG" in tiny
 
 
+_MMAPPED_BLOCKS = """
+import ctypes, sys
+import numpy as np
+class Info(ctypes.Structure):
+    _fields_ = [(n, ctypes.c_size_t) for n in
+                "arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost".split()]
+libc = ctypes.CDLL("libc.so.6")
+libc.mallinfo2.restype = Info
+if sys.argv[1] == "prime":
+    from imagenet_versions.manifests import _text
+    _text._keep_working_memory()
+before = libc.mallinfo2().hblks
+block = np.ones(16 << 20, np.uint8)  # a 16 MiB working array, as a chunk's temporaries add up to
+print(libc.mallinfo2().hblks - before)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc (Linux) only")
+@pytest.mark.parametrize("prime", ["prime", "none"])
+def test_ingest_keeps_working_memory_in_the_heap(prime: str) -> None:
+    # The big-file path primes glibc's adaptive mmap threshold, so a chunk's temporaries
+    # come from (and go back to) the heap instead of being mapped and faulted in anew
+    # for every chunk (the page faults that made ingest slower than DuckDB's reader).
+    # Fresh processes: the threshold is process-wide state.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_") and not k.startswith("GLIBC_TUNABLES")}
+    run = subprocess.run([sys.executable, "-c", _MMAPPED_BLOCKS, prime], capture_output=True, text=True, env=env)
+    if run.returncode != 0 and ("mallinfo2" in run.stderr or "libc.so.6" in run.stderr):
+        pytest.skip("needs glibc >= 2.33 (libc.so.6 with mallinfo2)")
+    assert run.returncode == 0, run.stderr
+    mapped = int(run.stdout)
+    assert mapped == (0 if prime == "prime" else 1)
+
+
 def test_ingest_text_many_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # small chunks: classes straddle chunk seams, lines in tar-listing (string) order
-    monkeypatch.setattr(M._text, "_CHUNK", 4096)
+    monkeypatch.setattr(_text, "_CHUNK", 4096)
     rng = np.random.default_rng(0)
     ids, labels = [], []
     for w in (1440764, 1443537, 1484850, 1491361):

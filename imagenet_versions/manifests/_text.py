@@ -664,6 +664,7 @@ class _TextReader:
     def read_mapped(self, bar: Any, *, slow: bool) -> None:
         """A big file: memory-mapped, parsed in chunks on two threads."""
         workers = min(2, os.cpu_count() or 1)
+        _keep_working_memory()
         first_error: ManifestError | None = None
         with (
             open(self.path, "rb") as fh,
@@ -731,6 +732,28 @@ def _read_chunks(
         consume(fut, nb)
         if bar is not None:
             bar.update(nb)
+
+
+def _keep_working_memory() -> None:
+    """Let the allocator keep a chunk's working memory for the next chunk.
+
+    Each 4 MiB chunk makes some 20 MB of numpy temporaries. glibc's malloc returns
+    freed memory at the top of a heap to the kernel once it exceeds the trim
+    threshold (128 KiB at start, later twice the mmap threshold), so every chunk used to
+    fault its working memory back in: 200,000-280,000 page faults and 0.4-0.9 s of
+    system time on the 14.2 M-line list, the whole gap to DuckDB's reader
+    (``benchmarks/profile_ingest.py``). glibc raises both thresholds by itself when a
+    block it had to mmap is freed (to that block's size, at most 32 MiB, and twice
+    that), as any program that frees a big array sees; one untouched block of just
+    under 32 MiB, allocated and freed, does it now instead of by chance. No page of
+    it is touched; other allocators simply free it.
+    """
+    np.empty(_PRIME_BYTES, np.uint8)
+
+
+#: just under glibc's largest dynamic mmap threshold (``DEFAULT_MMAP_THRESHOLD_MAX``,
+#: 32 MiB on 64-bit systems), so that freeing it raises the threshold
+_PRIME_BYTES = (32 << 20) - (64 << 10)
 
 
 def _padded(data: bytes | memoryview) -> tuple[np.ndarray, int]:
