@@ -266,14 +266,20 @@ fresh processes, alternating, which is the fair comparison.
 | 21:57 | + label shortcut | 2.38 s | 3.55 s | yes (noise) |
 | 22:08 | same, alternating fresh processes | 2.08 s | 1.58 s | no (0 of 5 pairs) |
 | 22:15 | + one-gather `.JPEG` check, one wnid parse per run | 1.85 s | 1.60 s | no (0 of 5 pairs) |
+| 12-01 03:10 | separators and folders found only when needed | 1.80 s | 1.57 s | no (0 of 5 pairs) |
 
-The table at the top is the run after the last parser change (workers find
-separators and folders only when needed; results go into presized arrays).
-Where we stand: head to head in fresh processes DuckDB's multi-threaded C++
-CSV reader is still about 15 % faster than our numpy parser on this 2-core
-machine (about 13 ms of numpy work per 4 MiB chunk of ~143,000 lines, on two
-threads); repeated inside one warm process the two are level. Python sets
-are 12-15x slower than either.
+Until 12-01 03:10, DuckDB's multi-threaded C++ CSV reader stayed about 15 %
+faster head to head in fresh processes, while repeated inside one warm
+process the two were level. That difference was the clue: the gap was not
+parsing (our user CPU time is about DuckDB's) but page faults. glibc's
+malloc gave each chunk's ~20 MB of numpy temporaries back to the kernel and
+the next chunk faulted them in again, some 250,000 minor faults per list,
+unless a big array freed earlier in the process had raised its adaptive
+thresholds, as in a warm process. Ingest now raises them itself before the
+first chunk (`_keep_working_memory` in `manifests/_text.py`); the table at
+the top is the first run after that. `benchmarks/profile_ingest.py` times
+both, with system time and page faults, against DuckDB. Python sets are
+12-15x slower than either.
 """
 
 
