@@ -340,14 +340,18 @@ def _explicit_labels(
     ok: np.ndarray,
     line_no: np.ndarray,
     table: Callable[[], np.ndarray],
-) -> tuple[np.ndarray, np.ndarray]:
-    """Wnid numbers of the explicit labels (``-1`` = none) and which rows parsed."""
+) -> tuple[np.ndarray | None, np.ndarray]:
+    """Wnid numbers of the explicit labels (``-1`` = none) and which rows parsed.
+
+    ``None`` instead of the numbers: every row parsed, and each label is the wnid its
+    file name starts with, so the labels can be read off the codes (:func:`_code_wnids`).
+    """
     w8 = _win(buf, "<u8")
     # usual case: the label is the wnid the file name starts with ("n01440764_1.JPEG n01440764")
     same = (le - fs == 10) & (buf[fs + 1] == _N) & (w8[fs + 2] == w8[base + 1])
     same &= ok & ((codes >> _TAG_SHIFT) == 0)
     if same.all():
-        return (codes >> _U64(32)).astype(np.int32), ok
+        return None, ok
     lab_val, lab_kind = _fast_wnids(buf, fs + 1, le)
     ok = ok & (lab_kind > 0)
     wn = np.where(lab_kind == 1, lab_val, -1).astype(np.int32)
@@ -361,6 +365,11 @@ def _explicit_labels(
             raise _LineError(int(line_no[k]), msg)
         wn[ints] = nums[lab_val[ints]]
     return wn, ok
+
+
+def _code_wnids(codes: np.ndarray) -> np.ndarray:
+    """The wnid number of each ``nXXXXXXXX_N`` code (its high 32 bits)."""
+    return (codes >> _U64(32)).astype(np.int32)
 
 
 def _parse_chunk(
@@ -406,12 +415,20 @@ def _parse_chunk(
     wn = np.full(len(starts), -1, np.int32)  # wnid numbers < 10**8 fit in int32
     labelled = bool(has_label.all())
     if labelled:  # the usual big list: every line labelled, no copies
-        wn, ok = _explicit_labels(buf, starts, fs, le, base, codes, ok, line_no, table)
+        found, ok = _explicit_labels(buf, starts, fs, le, base, codes, ok, line_no, table)
+        if found is None and not slow:
+            # every label is its file name's wnid (so every row parsed): sort the codes
+            # alone and read the labels off them, no argsort and no gathers
+            if len(codes) > 1 and not bool(np.all(codes[1:] > codes[:-1])):
+                codes = np.sort(codes)
+            return codes, _code_wnids(codes), len(nl), {}, []
+        wn = _code_wnids(codes) if found is None else found
     elif has_label.any():
         lab = np.flatnonzero(has_label)
-        wn[lab], ok[lab] = _explicit_labels(
+        found, ok[lab] = _explicit_labels(
             buf, starts[lab], fs[lab], le[lab], base[lab], codes[lab], ok[lab], line_no[lab], table
         )
+        wn[lab] = _code_wnids(codes[lab]) if found is None else found
     mismatch = [] if labelled else _path_labels(buf, starts, base, codes, ok, wn, line_no, np.flatnonzero(~has_label))
     if slow:
         ok[:] = False
