@@ -167,6 +167,8 @@ def main() -> None:
     faster = sum(o["wall"] < d["wall"] for o, d in zip(runs["ours"], runs["duckdb"], strict=True))
     fault_gap = med("unprimed", "faults") - med("ours", "faults")
     sys_gap = med("unprimed", "sys") - med("ours", "sys")
+    lo_sys, hi_sys = min(r["sys"] for r in runs["ours"]), max(r["sys"] for r in runs["ours"])
+    lo_f, hi_f = min(r["faults"] for r in runs["ours"]), max(r["faults"] for r in runs["ours"])
     parse_sum, chunks = med("ours", "parse"), int(med("ours", "chunks"))
     per_chunk_threaded = parse_sum / chunks
     rows = [
@@ -220,7 +222,12 @@ def main() -> None:
         "time than with the fix. The fix (`_keep_working_memory`) allocates and frees one "
         "untouched block of just under 32 MiB before the chunks start, which raises glibc's "
         "adaptive mmap and trim thresholds, as freeing any big array would; the remaining faults "
-        "are the output arrays themselves (14.2 M codes and labels, about 170 MB). Within numpy: "
+        "are the output arrays themselves (14.2 M codes and labels, about 170 MB). What varies "
+        f"from run to run is system time ({lo_sys:.2f}-{hi_sys:.2f} s across our runs, with "
+        f"{lo_f:,}-{hi_f:,} page faults): on this virtual machine, `perf record` (2026-12-01) "
+        "put the kernel's page clearing (`clear_page_erms`) at 12 % of the samples of a slow "
+        "run and 1.5 % of a fast one with the same number of faults, so the spread is the "
+        "kernel zeroing the same fresh pages at different speeds, not work of ours. Within numpy: "
         "one pass finds every control byte, the usual `nXXXXXXXX_N.JPEG <wnid>` line is settled "
         "by speculation with no per-line Python, digits are parsed eight at a time in place, each "
         "class's wnid once per run of its images, and the chunks run on both cores.",
