@@ -277,7 +277,7 @@ the next chunk faulted them in again, some 250,000 minor faults per list,
 unless a big array freed earlier in the process had raised its adaptive
 thresholds, as in a warm process. Ingest now raises them itself before the
 first chunk (`_keep_working_memory` in `manifests/_text.py`); the table at
-the top is the first run after that. `benchmarks/profile_ingest.py` times
+the top was run after that change and the per-chunk `np.sort`. `benchmarks/profile_ingest.py` times
 both, with system time and page faults, against DuckDB. Python sets are
 12-15x slower than either.
 """
