@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import http.server
 import os
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -256,23 +252,6 @@ def test_unverifiable_lists_are_unknown_with_the_reason() -> None:
 # ---------------------------------------------------------------- on-demand lists
 
 
-@pytest.fixture
-def local_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """Serve a folder from 127.0.0.1; yields (base URL, folder)."""
-    folder = tmp_path / "www"
-    folder.mkdir()
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    handler.log_message = lambda *a, **k: None  # type: ignore[attr-defined]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", folder
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def _fresh_default() -> Catalog:
     root = Path(iv.__file__).parent / "data"
     return Catalog.from_toml(root / "catalog.toml")
@@ -292,10 +271,10 @@ def test_on_demand_categories_are_unknown_until_fetched_and_say_how(
 
 @pytest.mark.skipif(not MIRROR.is_dir(), reason=f"source mirror not found at {MIRROR}")
 def test_objectnet_mapping_is_fetched_pinned_and_parsed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, local_server: tuple[str, Path]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, local_http: tuple[str, Path]
 ) -> None:
     monkeypatch.setenv("IMAGENET_VERSIONS_CACHE", str(tmp_path / "cache"))
-    base, folder = local_server
+    base, folder = local_http
     for name in ("objectnet_to_imagenet_1k.json", "imagenet_to_labels.json"):
         (folder / name).write_bytes((MIRROR / "imagenet-ood-variants" / f"testbed_{name}").read_bytes())
     cat = _fresh_default()
@@ -311,10 +290,10 @@ def test_objectnet_mapping_is_fetched_pinned_and_parsed(
 
 
 def test_on_demand_download_with_the_wrong_bytes_is_refused(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, local_server: tuple[str, Path]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, local_http: tuple[str, Path]
 ) -> None:
     monkeypatch.setenv("IMAGENET_VERSIONS_CACHE", str(tmp_path / "cache"))
-    base, folder = local_server
+    base, folder = local_http
     (folder / "ImageNetS_categories_im50.txt").write_bytes(b"n01440764\n")
     cat = _fresh_default()
     with pytest.raises(iv.IntegrityError):
@@ -345,10 +324,10 @@ def _user_catalog(tmp_path: Path, body: bytes, extra: str = "") -> Catalog:
     ],
 )
 def test_hostile_on_demand_files_are_refused_with_file_and_line(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, local_server: tuple[str, Path], body: bytes, match: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, local_http: tuple[str, Path], body: bytes, match: str
 ) -> None:
     monkeypatch.setenv("IMAGENET_VERSIONS_CACHE", str(tmp_path / "cache"))
-    base, folder = local_server
+    base, folder = local_http
     (folder / "list.txt").write_bytes(body)
     cat = _user_catalog(tmp_path, body)
     cat.fetch_on_demand("a", mirror=base)
@@ -357,10 +336,10 @@ def test_hostile_on_demand_files_are_refused_with_file_and_line(
 
 
 def test_empty_and_huge_on_demand_lists(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, local_server: tuple[str, Path]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, local_http: tuple[str, Path]
 ) -> None:
     monkeypatch.setenv("IMAGENET_VERSIONS_CACHE", str(tmp_path / "cache"))
-    base, folder = local_server
+    base, folder = local_http
     body = b""
     (folder / "list.txt").write_bytes(body)
     cat = _user_catalog(tmp_path, body)
@@ -447,13 +426,13 @@ def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
 def test_cli_fetch_downloads_pinned_files_and_reports_them(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-    local_server: tuple[str, Path],
+    local_http: tuple[str, Path],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     import json
 
     monkeypatch.setenv("IMAGENET_VERSIONS_CACHE", str(tmp_path / "cache"))
-    base, folder = local_server
+    base, folder = local_http
     name = "ImageNetS_categories_im50.txt"
     (folder / name).write_bytes((MIRROR / "imagenet-s" / name).read_bytes())
     code, out, err = _cli(capsys, "fetch", "imagenet-s-50", "--mirror", base, "--json")
