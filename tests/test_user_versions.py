@@ -363,30 +363,27 @@ def test_a_failed_store_leaves_nothing_registered(
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the XDG rule is the Linux path")
-@pytest.mark.parametrize("xdg", [None, "", "   ", "/tmp/xdg-data"])
-def test_data_dir_is_platformdirs_user_data_dir(monkeypatch: pytest.MonkeyPatch, xdg: str | None) -> None:
+@pytest.mark.parametrize("xdg", [None, "", "   ", "/tmp/xdg-dir"])
+@pytest.mark.parametrize(
+    ("module", "ours", "xdg_var", "theirs"),
+    [
+        ("imagenet_versions.manifests._user", "data_dir", "XDG_DATA_HOME", "user_data_dir"),
+        ("imagenet_versions._fetch", "cache_dir", "XDG_CACHE_HOME", "user_cache_dir"),
+    ],
+)
+def test_folders_are_platformdirs_ones(
+    monkeypatch: pytest.MonkeyPatch, xdg: str | None, module: str, ours: str, xdg_var: str, theirs: str
+) -> None:
+    # the data folder (user versions) and the cache folder follow platformdirs' rule
+    # without importing it
+    import importlib
+
     import platformdirs
 
-    from imagenet_versions.manifests._user import ENV_VAR, data_dir
-
-    monkeypatch.delenv(ENV_VAR, raising=False)
+    mod = importlib.import_module(module)
+    monkeypatch.delenv(mod.ENV_VAR, raising=False)
     if xdg is None:
-        monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+        monkeypatch.delenv(xdg_var, raising=False)
     else:
-        monkeypatch.setenv("XDG_DATA_HOME", xdg)
-    assert data_dir() == Path(platformdirs.user_data_dir("imagenet_versions"))
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the XDG rule is the Linux path")
-@pytest.mark.parametrize("xdg", [None, "", "   ", "/tmp/xdg-cache"])
-def test_cache_dir_is_platformdirs_user_cache_dir(monkeypatch: pytest.MonkeyPatch, xdg: str | None) -> None:
-    import platformdirs
-
-    from imagenet_versions._fetch import ENV_VAR, cache_dir
-
-    monkeypatch.delenv(ENV_VAR, raising=False)
-    if xdg is None:
-        monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
-    else:
-        monkeypatch.setenv("XDG_CACHE_HOME", xdg)
-    assert cache_dir() == Path(platformdirs.user_cache_dir("imagenet_versions"))
+        monkeypatch.setenv(xdg_var, xdg)
+    assert getattr(mod, ours)() == Path(getattr(platformdirs, theirs)("imagenet_versions"))
