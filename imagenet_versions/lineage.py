@@ -139,25 +139,22 @@ class _Family:
     down: Mapping[str, tuple[int, ...]]
 
     def ancestors(self, vid: str) -> set[str]:
-        seen: set[str] = set()
-        stack = [vid]
-        while stack:
-            for i in self.up.get(stack.pop(), ()):
-                parent = self.ends[i][0]
-                if parent not in seen:
-                    seen.add(parent)
-                    stack.append(parent)
-        return seen
+        return self._reach(vid, self.up, 0)
 
     def descendants(self, vid: str) -> set[str]:
+        return self._reach(vid, self.down, 1)
+
+    def _reach(self, vid: str, edges: Mapping[str, tuple[int, ...]], end: int) -> set[str]:
+        """The versions reached from ``vid`` over ``edges`` (``up`` or ``down``), taking
+        each edge's ``end`` (0: its parent, 1: its child)."""
         seen: set[str] = set()
         stack = [vid]
         while stack:
-            for i in self.down.get(stack.pop(), ()):
-                child = self.ends[i][1]
-                if child not in seen:
-                    seen.add(child)
-                    stack.append(child)
+            for i in edges.get(stack.pop(), ()):
+                other = self.ends[i][end]
+                if other not in seen:
+                    seen.add(other)
+                    stack.append(other)
         return seen
 
     def chain(self, top: str, vid: str) -> list[int] | None:
