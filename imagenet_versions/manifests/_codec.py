@@ -111,6 +111,11 @@ def _wnid_str(n: int) -> str:
     return f"n{n:08d}"
 
 
+def _increasing(codes: np.ndarray) -> bool:
+    """True when ``codes`` is sorted and has no repeats (what a manifest stores)."""
+    return len(codes) < 2 or bool(np.all(codes[1:] > codes[:-1]))
+
+
 def _readonly(a: np.ndarray) -> np.ndarray:
     a.setflags(write=False)
     return a

@@ -15,6 +15,7 @@ from imagenet_versions.manifests._codec import (
     _U64,
     _WNID_RE,
     _decode_structured,
+    _increasing,
     _readonly,
     _wnid_str,
     candidate_ids,
@@ -298,15 +299,13 @@ def _assemble(
     ``label_nums`` holds wnid numbers (``-1`` = none) per image, or the CSR
     values when ``label_counts`` (labels per image) is given.
     """
-    n = len(codes)
     order = None
-    if n > 1 and not bool(np.all(codes[1:] > codes[:-1])):
+    if not _increasing(codes):
         order = np.argsort(codes, kind="stable")
         codes = codes[order]
         dup = np.flatnonzero(codes[1:] == codes[:-1])
         if len(dup) and findings is not None and label_counts is None:
             codes, order = _drop_repeats(codes, order, dup, label_nums, hashed, names, findings, source)
-            n = len(codes)
             dup = dup[:0]
         if len(dup):
             raise _duplicate_error(codes, order, int(dup[0]), hashed, names, where, source)

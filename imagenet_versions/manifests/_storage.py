@@ -12,7 +12,7 @@ from typing import IO, Any
 import numpy as np
 
 from imagenet_versions.errors import ManifestError
-from imagenet_versions.manifests._codec import _TAG_HASH, _TAG_SHIFT, _U64, FORMAT_VERSION, _readonly
+from imagenet_versions.manifests._codec import _TAG_HASH, _TAG_SHIFT, _U64, FORMAT_VERSION, _increasing, _readonly
 from imagenet_versions.manifests._record import Manifest
 
 
@@ -150,7 +150,7 @@ def _problems(
         problems.append(f"{n} ids but the header says {header.get('count')}")
     if len(classes) != header.get("classes"):
         problems.append(f"{len(classes)} classes but the header says {header.get('classes')}")
-    if n > 1 and not bool(np.all(codes[1:] > codes[:-1])):
+    if not _increasing(codes):
         problems.append("ids are not sorted and unique")
     if offsets is None and len(labels) != n:
         problems.append(f"{len(labels)} labels for {n} ids")

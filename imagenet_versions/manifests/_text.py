@@ -22,6 +22,7 @@ from imagenet_versions.manifests._codec import (
     _TAG_SHIFT,
     _U64,
     _WNID_RE,
+    _increasing,
     _plain_stem,
     _wnid_num,
     encode_id,
@@ -419,7 +420,7 @@ def _parse_chunk(
         if found is None and not slow:
             # every label is its file name's wnid (so every row parsed): sort the codes
             # alone and read the labels off them, no argsort and no gathers
-            if len(codes) > 1 and not bool(np.all(codes[1:] > codes[:-1])):
+            if not _increasing(codes):
                 codes = np.sort(codes)
             return codes, _code_wnids(codes), len(nl), {}, []
         wn = _code_wnids(codes) if found is None else found
@@ -433,7 +434,7 @@ def _parse_chunk(
     if slow:
         ok[:] = False
     hashed = _settle_slow(buf, starts, ends, line_no, codes, wn, ok, mismatch, table)
-    if len(codes) > 1 and not bool(np.all(codes[1:] > codes[:-1])):
+    if not _increasing(codes):
         order = np.argsort(codes, kind="stable")
         codes, wn = codes[order], wn[order]
     return codes, wn, len(nl), hashed, sorted(mismatch)
